@@ -1,0 +1,113 @@
+/**
+ * Service configuration, read from the environment (and `.env` when present)
+ * and validated once at start.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const booleanString = z.enum(["true", "false", "1", "0"]).transform((v) =>
+  v === "true" || v === "1"
+);
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().regex(
+    /^postgres(ql)?:\/\//,
+    "must start with postgres:// or postgresql://",
+  )
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_TTL_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(60 * 12),
+  CORS_ORIGINS: z.string().default("*").transform((value, ctx) => {
+    const origins = value.split(",").map((o) => o.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (origin === "*") continue;
+      try {
+        if (new URL(origin).origin !== origin) throw new Error();
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${origin}" is not an origin like https://app.example.com or *`,
+        });
+      }
+    }
+    return origins;
+  }),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+  ADMIN_USERNAME: z.string().min(3).max(50).optional(),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(128).optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  TRUST_PROXY: booleanString.default(false),
+}).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {
+  message: "set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither",
+  path: ["ADMIN_PASSWORD"],
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Raised when the environment holds an invalid value; its message is one line. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Validates a map of environment variables. Empty strings count as unset so
+ * that `FOO=` in a `.env` file falls back to the default.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? "configuration");
+    const shown = name in cleaned && !/SECRET|PASSWORD/.test(name)
+      ? ` (got "${cleaned[name]}")`
+      : "";
+    throw new ConfigError(`Invalid ${name}${shown}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/**
+ * Parses the text of a `.env` file: `KEY=value` lines, `#` comments, optional
+ * `export ` prefix, and single or double quotes around values.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith("#")) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2];
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2];
+    else value = value.replace(/\s+#.*$/, "");
+    values[match[1]] = value;
+  }
+  return values;
+}
+
+/**
+ * Loads the configuration: `.env` in the working directory supplies values
+ * that the real environment does not set.
+ */
+export async function loadConfig(): Promise<Config> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseDotEnv(await Deno.readTextFile(".env"));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return parseConfig({ ...fromFile, ...Deno.env.toObject() });
+}

@@ -1,0 +1,148 @@
+/**
+ * Opens the database: PostgreSQL through postgres.js when a URL is given,
+ * otherwise an embedded PGlite in a folder guarded by an exclusive lock.
+ * Both are wrapped in the same drizzle interface.
+ *
+ * @module
+ */
+import { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import * as schema from "./schema.ts";
+import { log } from "../log.ts";
+
+/** The typed query builder shared by both drivers. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open database and how to close it. */
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Closes connections and releases the folder lock. */
+  close(): Promise<void>;
+}
+
+/** Raised when the embedded database folder is in use by another process. */
+export class DatabaseLockedError extends Error {
+  override name = "DatabaseLockedError";
+}
+
+/** Connects to PostgreSQL at `url` with a pool of `poolSize` connections. */
+export function openPostgres(url: string, poolSize: number): Database {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: "ai-interviewer" },
+  });
+  return {
+    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    kind: "postgres",
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Takes an exclusive lock on `<dir>.lock`. PGlite gives a second process on
+ * the same folder no error and silently loses its writes, so a second
+ * process must stop here instead. The OS drops the lock when the process
+ * dies, even after `kill -9`.
+ */
+export async function lockDataFolder(dir: string): Promise<Deno.FsFile> {
+  const lockPath = `${dir}.lock`;
+  const file = await Deno.open(lockPath, { create: true, write: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const locked = await Promise.race([
+    file.lock(true).then(() => true),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 1500)),
+  ]);
+  clearTimeout(timer);
+  if (!locked) {
+    file.close();
+    throw new DatabaseLockedError(
+      `The embedded database in ${dir} is in use by another process. ` +
+        `Stop that process, or give this one another DATA_DIR, or set DATABASE_URL to share a PostgreSQL server.`,
+    );
+  }
+  await file.truncate(0);
+  await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+  return file;
+}
+
+/**
+ * Opens (creating if needed) an embedded PGlite database in `dir`. The first
+ * start runs initdb in WebAssembly and takes several seconds, so progress
+ * is logged while it runs.
+ */
+export async function openPglite(dir: string): Promise<Database> {
+  await Deno.mkdir(dir, { recursive: true });
+  const lock = await lockDataFolder(dir);
+  let isNew = true;
+  try {
+    isNew = (await Array.fromAsync(Deno.readDir(dir))).length === 0;
+  } catch { /* treated as new */ }
+  const started = performance.now();
+  log.info(
+    isNew ? "creating embedded database (first start takes 10-20 s)" : "opening embedded database",
+    {
+      dir,
+    },
+  );
+  const ticker = setInterval(() => {
+    log.info("embedded database still starting", {
+      elapsed_s: Math.round((performance.now() - started) / 1000),
+    });
+  }, 3000);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dir);
+  } catch (error) {
+    lock.close();
+    throw error;
+  } finally {
+    clearInterval(ticker);
+  }
+  log.info("embedded database ready", { dir, ms: Math.round(performance.now() - started) });
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: "pglite",
+    close: async () => {
+      await client.close();
+      lock.close();
+    },
+  };
+}
+
+/** Wraps an already open PGlite instance (tests share one per process). */
+export function wrapPglite(client: PGlite): Database {
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: "pglite",
+    close: () => client.close(),
+  };
+}
+
+/** Whether the database answers a trivial query. */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the database the configuration names: PostgreSQL at `DATABASE_URL`,
+ * or PGlite in `DATA_DIR/pgdata`.
+ */
+export function openDatabase(
+  config: { DATABASE_URL?: string; DATABASE_POOL_SIZE: number; DATA_DIR: string },
+): Promise<Database> {
+  if (config.DATABASE_URL) {
+    return Promise.resolve(openPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE));
+  }
+  return openPglite(`${config.DATA_DIR}/pgdata`);
+}

@@ -1,0 +1,148 @@
+/**
+ * Queries on interviews and their question/answers.
+ *
+ * @module
+ */
+import { and, asc, avg, count, eq, inArray } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { interviews, questionAnswers } from "./schema.ts";
+import type { PlannedQuestion } from "../ai/engine.ts";
+
+/** An interview row. */
+export type InterviewRow = typeof interviews.$inferSelect;
+/** A question/answer row. */
+export type QuestionAnswerRow = typeof questionAnswers.$inferSelect;
+
+/** Creates an interview with its questions, numbered from 1, in one transaction. */
+export async function createInterview(
+  db: Db,
+  input: {
+    userId: number;
+    name: string;
+    engine: string;
+    jdDocumentId: number | null;
+    resumeDocumentId: number | null;
+    questions: PlannedQuestion[];
+  },
+): Promise<{ interview: InterviewRow; questions: QuestionAnswerRow[] }> {
+  return await db.transaction(async (tx) => {
+    const [interview] = await tx.insert(interviews).values({
+      userId: input.userId,
+      interviewName: input.name,
+      engine: input.engine,
+      jdDocumentId: input.jdDocumentId,
+      resumeDocumentId: input.resumeDocumentId,
+    }).returning();
+    const questions = await tx.insert(questionAnswers).values(input.questions.map((q, index) => ({
+      userId: input.userId,
+      interviewId: interview.id,
+      questionId: index + 1,
+      questionText: q.text,
+      aiAnswer: q.referenceAnswer,
+      topic: q.topic,
+      questionKind: q.kind,
+      topicSource: q.source,
+      keyPoints: q.keyPoints,
+    }))).returning();
+    questions.sort((a, b) => a.questionId - b.questionId);
+    return { interview, questions };
+  });
+}
+
+/** Finds an interview by id. */
+export async function findInterview(db: Db, id: number): Promise<InterviewRow | undefined> {
+  const [row] = await db.select().from(interviews).where(eq(interviews.id, id));
+  return row;
+}
+
+/** The questions of an interview in order. */
+export async function listQuestions(db: Db, interviewId: number): Promise<QuestionAnswerRow[]> {
+  return await db.select().from(questionAnswers)
+    .where(eq(questionAnswers.interviewId, interviewId))
+    .orderBy(asc(questionAnswers.questionId));
+}
+
+/** Finds question number `questionId` of an interview. */
+export async function findQuestion(
+  db: Db,
+  interviewId: number,
+  questionId: number,
+): Promise<QuestionAnswerRow | undefined> {
+  const [row] = await db.select().from(questionAnswers).where(
+    and(eq(questionAnswers.interviewId, interviewId), eq(questionAnswers.questionId, questionId)),
+  );
+  return row;
+}
+
+/** An answer and its evaluation, to store on a question. */
+export interface AnswerUpdate {
+  answerText: string;
+  score: number;
+  grade: string;
+  remark: string;
+}
+
+/**
+ * Stores the answer of a still unanswered question and completes the
+ * interview when it was the last one. Returns undefined when the question
+ * was answered meanwhile.
+ */
+export async function storeAnswer(
+  db: Db,
+  questionRowId: number,
+  answer: AnswerUpdate,
+): Promise<QuestionAnswerRow | undefined> {
+  return await db.transaction(async (tx) => {
+    const now = new Date();
+    const [row] = await tx.update(questionAnswers).set({
+      answerText: answer.answerText,
+      candidateScore: answer.score,
+      candidateGrade: answer.grade,
+      aiRemark: answer.remark,
+      status: "ANSWERED",
+      answeredAt: now,
+      updatedAt: now,
+    }).where(and(eq(questionAnswers.id, questionRowId), eq(questionAnswers.status, "NEW")))
+      .returning();
+    if (!row) return undefined;
+    const [{ open }] = await tx.select({ open: count() }).from(questionAnswers).where(
+      and(eq(questionAnswers.interviewId, row.interviewId), eq(questionAnswers.status, "NEW")),
+    );
+    await tx.update(interviews).set(
+      open === 0 ? { status: "completed", completedAt: now, updatedAt: now } : { updatedAt: now },
+    ).where(eq(interviews.id, row.interviewId));
+    return row;
+  });
+}
+
+/** Per-interview counts and average score. */
+export interface InterviewStats {
+  questionCount: number;
+  answeredCount: number;
+  averageScore: number | null;
+}
+
+/** Counts and averages for the given interviews, keyed by interview id. */
+export async function interviewStats(
+  db: Db,
+  interviewIds: number[],
+): Promise<Map<number, InterviewStats>> {
+  const stats = new Map<number, InterviewStats>();
+  if (interviewIds.length === 0) return stats;
+  const rows = await db.select({
+    interviewId: questionAnswers.interviewId,
+    questionCount: count(),
+    answeredCount: count(questionAnswers.candidateScore),
+    averageScore: avg(questionAnswers.candidateScore).mapWith(Number),
+  }).from(questionAnswers)
+    .where(inArray(questionAnswers.interviewId, interviewIds))
+    .groupBy(questionAnswers.interviewId);
+  for (const row of rows) {
+    stats.set(row.interviewId, {
+      questionCount: row.questionCount,
+      answeredCount: row.answeredCount,
+      averageScore: row.answeredCount > 0 ? Math.round(row.averageScore * 10) / 10 : null,
+    });
+  }
+  return stats;
+}

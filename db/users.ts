@@ -1,0 +1,35 @@
+/**
+ * Queries on users.
+ *
+ * @module
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { users, type UserType } from "./schema.ts";
+
+/** A user row. */
+export type UserRow = typeof users.$inferSelect;
+
+/** Finds a user by exact username. */
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.username, username));
+  return row;
+}
+
+/** Finds a user by id. */
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** Inserts a user; returns undefined when the username is taken. */
+export async function insertUser(
+  db: Db,
+  user: { username: string; passwordHash: string; userType: UserType },
+): Promise<UserRow | undefined> {
+  const [row] = await db.insert(users)
+    .values({ username: user.username, password: user.passwordHash, userType: user.userType })
+    .onConflictDoNothing({ target: users.username })
+    .returning();
+  return row;
+}

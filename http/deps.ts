@@ -1,0 +1,14 @@
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import type { InterviewEngine } from "../ai/engine.ts";
+import type { PasswordHasher } from "../auth/passwords.ts";
+import type { TokenService } from "../auth/tokens.ts";
+
+/** Everything route handlers need, passed in explicitly by `main.ts` or the tests. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  engine: InterviewEngine;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+}

@@ -1,0 +1,90 @@
+/**
+ * Response schemas shared by several routers, and the functions that turn
+ * rows into them. Field names follow the original service.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { QuestionAnswerRow } from "../db/interviews.ts";
+import type { UserRow } from "../db/users.ts";
+import { userTypes } from "../db/schema.ts";
+
+/** A user as the API shows it: never the password hash. */
+export const userOut = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  user_type: z.enum(userTypes),
+  jd_path: z.string().nullable(),
+  resume_path: z.string().nullable(),
+  created_at: z.string(),
+});
+
+/** Serialises a user row. */
+export function toUserOut(user: UserRow): z.infer<typeof userOut> {
+  return {
+    id: user.id,
+    username: user.username,
+    user_type: user.userType,
+    jd_path: user.jdPath,
+    resume_path: user.resumePath,
+    created_at: user.createdAt.toISOString(),
+  };
+}
+
+/** The original service's QuestionAnswerOut, plus the topic and timestamps. */
+export const questionAnswerOut = z.object({
+  id: z.number().int(),
+  user_id: z.number().int(),
+  interview_id: z.number().int(),
+  question_id: z.number().int(),
+  question_text: z.string(),
+  status: z.string(),
+  answer_text: z.string().nullable(),
+  camera_recording_path: z.string().nullable(),
+  screen_recording_path: z.string().nullable(),
+  audio_recording_path: z.string().nullable(),
+  combined_recording_path: z.string().nullable(),
+  ai_answer: z.string().nullable().describe(
+    "Reference answer; hidden from candidates until they answer",
+  ),
+  ai_remark: z.string().nullable(),
+  candidate_score: z.number().nullable(),
+  candidate_grade: z.string().nullable(),
+  topic: z.string(),
+  question_kind: z.string(),
+  answered_at: z.string().nullable(),
+});
+
+/**
+ * Serialises a question/answer. The reference answer of an unanswered
+ * question is withheld from candidates, who could otherwise read it first.
+ */
+export function toQuestionAnswerOut(
+  row: QuestionAnswerRow,
+  viewer: { isCandidate: boolean },
+): z.infer<typeof questionAnswerOut> {
+  const hideReference = viewer.isCandidate && row.status === "NEW";
+  return {
+    id: row.id,
+    user_id: row.userId,
+    interview_id: row.interviewId,
+    question_id: row.questionId,
+    question_text: row.questionText,
+    status: row.status,
+    answer_text: row.answerText,
+    camera_recording_path: row.cameraRecordingPath,
+    screen_recording_path: row.screenRecordingPath,
+    audio_recording_path: row.audioRecordingPath,
+    combined_recording_path: row.combinedRecordingPath,
+    ai_answer: hideReference ? null : row.aiAnswer,
+    ai_remark: row.aiRemark,
+    candidate_score: row.candidateScore,
+    candidate_grade: row.candidateGrade,
+    topic: row.topic,
+    question_kind: row.questionKind,
+    answered_at: row.answeredAt?.toISOString() ?? null,
+  };
+}
+
+/** A positive integer id in a path. */
+export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);

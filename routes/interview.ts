@@ -1,0 +1,184 @@
+/**
+ * `/interview/*`: starting an interview, answering its questions, reading it.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Api } from "../http/api.ts";
+import type { AppDeps } from "../http/deps.ts";
+import { HttpError } from "../http/errors.ts";
+import { findVisibleInterview } from "../http/access.ts";
+import { idParam, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
+import { currentDocument } from "../db/documents.ts";
+import {
+  createInterview,
+  findQuestion,
+  type InterviewRow,
+  listQuestions,
+  type QuestionAnswerRow,
+  storeAnswer,
+} from "../db/interviews.ts";
+import { userTypes } from "../db/schema.ts";
+import { log } from "../log.ts";
+
+const questionSummary = z.object({
+  id: z.number().int(),
+  question_id: z.number().int().describe("The question's number within its interview, from 1"),
+  question_text: z.string(),
+  status: z.string(),
+  topic: z.string(),
+  question_kind: z.string(),
+});
+
+const interviewOut = z.object({
+  interview_id: z.number().int(),
+  interview_name: z.string(),
+  status: z.enum(["in_progress", "completed", "abandoned"]),
+  created_at: z.string(),
+  questions: z.array(questionSummary),
+});
+
+function toInterviewOut(
+  interview: InterviewRow,
+  questions: QuestionAnswerRow[],
+): z.infer<typeof interviewOut> {
+  return {
+    interview_id: interview.id,
+    interview_name: interview.interviewName,
+    status: interview.status,
+    created_at: interview.createdAt.toISOString(),
+    questions: questions.map((q) => ({
+      id: q.id,
+      question_id: q.questionId,
+      question_text: q.questionText,
+      status: q.status,
+      topic: q.topic,
+      question_kind: q.questionKind,
+    })),
+  };
+}
+
+const startBody = z.object({
+  interview_name: z.string().trim().min(1).max(200),
+  question_count: z.int().min(1).max(20).default(5),
+});
+
+const answerBody = z.object({
+  interview_id: z.int().positive(),
+  question_id: z.int().positive(),
+  answer_text: z.string().trim().min(1).max(20_000),
+});
+
+/** Registers the `/interview` routes. */
+export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
+  const { db } = deps.database;
+
+  api.route({
+    method: "post",
+    path: "/interview/start_interview",
+    tag: "interview",
+    summary: "Start an interview with questions from your JD and resume",
+    roles: ["candidate"],
+    body: { schema: startBody, types: ["json"] },
+    responses: {
+      201: { description: "Interview created with its questions", schema: interviewOut },
+      409: { description: "No JD or resume uploaded yet" },
+    },
+  }, async (c, { body, user }) => {
+    const [jd, resume] = await Promise.all([
+      currentDocument(db, user.id, "jd"),
+      currentDocument(db, user.id, "resume"),
+    ]);
+    if (!jd && !resume) {
+      throw new HttpError(
+        409,
+        "Upload a job description (POST /jd_resume/upload_jd) or a resume (POST /jd_resume/upload_resume) before starting an interview.",
+      );
+    }
+    const planned = await deps.engine.planQuestions({
+      jdText: jd?.extractedText ?? "",
+      resumeText: resume?.extractedText ?? "",
+      count: body.question_count,
+    });
+    const { interview, questions } = await createInterview(db, {
+      userId: user.id,
+      name: body.interview_name,
+      engine: deps.engine.name,
+      jdDocumentId: jd?.id ?? null,
+      resumeDocumentId: resume?.id ?? null,
+      questions: planned,
+    });
+    log.info("interview started", {
+      interview_id: interview.id,
+      user_id: user.id,
+      questions: questions.length,
+    });
+    return c.json(toInterviewOut(interview, questions), 201);
+  });
+
+  api.route({
+    method: "post",
+    path: "/interview/answer_question",
+    tag: "interview",
+    summary: "Answer a question; the answer is evaluated at once",
+    roles: ["candidate"],
+    body: { schema: answerBody, types: ["json"] },
+    responses: {
+      200: { description: "The stored answer with its evaluation", schema: questionAnswerOut },
+      404: { description: "No such interview or question of yours" },
+      409: { description: "Already answered, or the interview is over" },
+    },
+  }, async (c, { body, user }) => {
+    const interview = await findVisibleInterview(db, user, body.interview_id);
+    const question = await findQuestion(db, interview.id, body.question_id);
+    if (!question) {
+      throw new HttpError(404, `Interview ${interview.id} has no question ${body.question_id}.`);
+    }
+    if (interview.status !== "in_progress") {
+      throw new HttpError(
+        409,
+        `Interview ${interview.id} is ${interview.status}; it takes no more answers.`,
+      );
+    }
+    if (question.status !== "NEW") {
+      throw new HttpError(409, `Question ${body.question_id} is already answered.`);
+    }
+    const evaluation = await deps.engine.evaluateAnswer({
+      text: question.questionText,
+      topic: question.topic,
+      kind: question.questionKind,
+      referenceAnswer: question.aiAnswer ?? "",
+      keyPoints: question.keyPoints,
+    }, body.answer_text);
+    const stored = await storeAnswer(db, question.id, {
+      answerText: body.answer_text,
+      score: evaluation.score,
+      grade: evaluation.grade,
+      remark: evaluation.remark,
+    });
+    if (!stored) throw new HttpError(409, `Question ${body.question_id} is already answered.`);
+    log.info("question answered", {
+      interview_id: interview.id,
+      question_id: stored.questionId,
+      score: evaluation.score,
+    });
+    return c.json(toQuestionAnswerOut(stored, { isCandidate: true }));
+  });
+
+  api.route({
+    method: "get",
+    path: "/interview/{interview_id}",
+    tag: "interview",
+    summary: "An interview and its questions",
+    roles: userTypes,
+    params: z.object({ interview_id: idParam }),
+    responses: {
+      200: { description: "The interview", schema: interviewOut },
+      404: { description: "No such interview visible to you" },
+    },
+  }, async (c, { params, user }) => {
+    const interview = await findVisibleInterview(db, user, params.interview_id);
+    const questions = await listQuestions(db, interview.id);
+    return c.json(toInterviewOut(interview, questions));
+  });
+}

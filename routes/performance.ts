@@ -1,0 +1,146 @@
+/**
+ * `/api/performance/*`: the summary of interviews and one interview's details.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Api } from "../http/api.ts";
+import type { AppDeps } from "../http/deps.ts";
+import { HttpError } from "../http/errors.ts";
+import { findVisibleInterview, isStaff } from "../http/access.ts";
+import { idParam, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
+import { interviewStats, listQuestions } from "../db/interviews.ts";
+import { summaryPage } from "../db/performance.ts";
+import { findUserById } from "../db/users.ts";
+import { userTypes } from "../db/schema.ts";
+import { gradeForScore } from "../ai/grading.ts";
+
+const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
+
+const summaryItem = z.object({
+  interview_id: z.number().int(),
+  interview_name: z.string(),
+  username: z.string(),
+  status: interviewStatus,
+  created_at: z.string(),
+  question_count: z.number().int(),
+  answered_count: z.number().int(),
+  average_score: z.number().nullable().describe("Mean of the answered questions' scores, 0-10"),
+  grade: z.string().nullable(),
+});
+
+const summaryOut = z.object({
+  items: z.array(summaryItem),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+const summaryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  username: z.string().min(1).max(50).optional().describe(
+    "Interviewers and admins: only this candidate's interviews",
+  ),
+  status: interviewStatus.optional(),
+});
+
+const detailsOut = z.object({
+  interview: summaryItem.extend({
+    user_id: z.number().int(),
+    completed_at: z.string().nullable(),
+    engine: z.string(),
+  }),
+  questions: z.array(questionAnswerOut),
+});
+
+function gradeOf(averageScore: number | null): string | null {
+  return averageScore === null ? null : gradeForScore(averageScore);
+}
+
+/** Registers the `/api/performance` routes. */
+export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
+  const { db } = deps.database;
+
+  api.route({
+    method: "get",
+    path: "/api/performance/summary",
+    tag: "performance",
+    summary: "Interviews with their progress and scores, newest first",
+    description: "Candidates see their own interviews; interviewers and admins see everyone's.",
+    roles: userTypes,
+    query: summaryQuery,
+    responses: { 200: { description: "One page of interviews", schema: summaryOut } },
+  }, async (c, { query, user }) => {
+    const staff = isStaff(user);
+    if (!staff && query.username !== undefined && query.username !== user.username) {
+      throw new HttpError(
+        403,
+        "Candidates can only see their own interviews; leave out the username filter.",
+      );
+    }
+    const { rows, total } = await summaryPage(db, {
+      userId: staff ? undefined : user.id,
+      username: staff ? query.username : undefined,
+      status: query.status,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return c.json({
+      items: rows.map(({ interview, username, stats }) => ({
+        interview_id: interview.id,
+        interview_name: interview.interviewName,
+        username,
+        status: interview.status,
+        created_at: interview.createdAt.toISOString(),
+        question_count: stats.questionCount,
+        answered_count: stats.answeredCount,
+        average_score: stats.averageScore,
+        grade: gradeOf(stats.averageScore),
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  api.route({
+    method: "get",
+    path: "/api/performance/details/{interview_id}",
+    tag: "performance",
+    summary: "One interview with every question, answer and evaluation",
+    roles: userTypes,
+    params: z.object({ interview_id: idParam }),
+    responses: {
+      200: { description: "The interview and its questions", schema: detailsOut },
+      404: { description: "No such interview visible to you" },
+    },
+  }, async (c, { params, user }) => {
+    const interview = await findVisibleInterview(db, user, params.interview_id);
+    const [questions, stats, owner] = await Promise.all([
+      listQuestions(db, interview.id),
+      interviewStats(db, [interview.id]),
+      findUserById(db, interview.userId),
+    ]);
+    const stat = stats.get(interview.id) ??
+      { questionCount: 0, answeredCount: 0, averageScore: null };
+    const isCandidate = !isStaff(user);
+    return c.json({
+      interview: {
+        interview_id: interview.id,
+        interview_name: interview.interviewName,
+        username: owner?.username ?? "",
+        user_id: interview.userId,
+        status: interview.status,
+        created_at: interview.createdAt.toISOString(),
+        completed_at: interview.completedAt?.toISOString() ?? null,
+        engine: interview.engine,
+        question_count: stat.questionCount,
+        answered_count: stat.answeredCount,
+        average_score: stat.averageScore,
+        grade: gradeOf(stat.averageScore),
+      },
+      questions: questions.map((q) => toQuestionAnswerOut(q, { isCandidate })),
+    });
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Starts and stops the whole service: database, migrations, admin account,
+ * HTTP server. Kept apart from `main.ts` so tests can start real servers.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { createPasswordHasher } from "./auth/passwords.ts";
+import { createTokenService, loadJwtSecret } from "./auth/tokens.ts";
+import { ensureAdmin } from "./auth/accounts.ts";
+import { OfflineEngine } from "./ai/offline_engine.ts";
+import { createApp } from "./app.ts";
+import { log } from "./log.ts";
+
+/** A running service. */
+export interface RunningService {
+  /** The port it listens on (useful when `PORT=0`). */
+  port: number;
+  /** Stops accepting requests, finishes those in flight and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts the service described by `config`. */
+export async function startService(config: Config): Promise<RunningService> {
+  await Deno.mkdir(config.DATA_DIR, { recursive: true });
+  const database = await openDatabase(config);
+  const passwords = createPasswordHasher();
+  try {
+    const applied = await migrate(database.db);
+    log.info("database ready", { kind: database.kind, migrations_applied: applied.length });
+    if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) {
+      await ensureAdmin(database.db, passwords, config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
+    }
+  } catch (error) {
+    passwords.close();
+    await database.close();
+    throw error;
+  }
+  const tokens = createTokenService(
+    await loadJwtSecret(config.JWT_SECRET, config.DATA_DIR),
+    config.JWT_TTL_MINUTES * 60,
+  );
+  const app = createApp({ config, database, engine: new OfflineEngine(), passwords, tokens });
+  const server = Deno.serve({
+    hostname: config.HOST,
+    port: config.PORT,
+    onListen: ({ hostname, port }) =>
+      log.info("listening", { url: `http://${hostname}:${port}`, docs: `/docs` }),
+  }, app.fetch);
+  return {
+    port: server.addr.port,
+    async stop() {
+      await server.shutdown();
+      passwords.close();
+      await database.close();
+      log.info("stopped");
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The service as `deno task start` runs it: a real process on the embedded
+// database, an admin from the environment, a JWT secret that survives
+// restarts, and a second process on the same folder refused.
+import assert from "node:assert/strict";
+
+const mainModule = new URL("../main.ts", import.meta.url).pathname;
+
+interface ServiceProcess {
+  child: Deno.ChildProcess;
+  base: string;
+  /** Everything printed so far on stdout. */
+  output: () => string;
+}
+
+async function startProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys", "--allow-ffi", mainModule],
+    env: { PORT: "0", HOST: "127.0.0.1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const reader = child.stdout.getReader();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+    const match = /"msg":"listening","url":"(http:\/\/[^"]+)"/.exec(text);
+    if (match) {
+      // Keep draining stdout so the child never blocks on a full pipe.
+      (async () => {
+        while (!(await reader.read()).done) { /* discard */ }
+      })().catch(() => {});
+      return { child, base: match[1], output: () => text };
+    }
+  }
+  child.kill("SIGKILL");
+  throw new Error(`service did not start:\n${text}\n${decoder.decode((await child.output()).stderr)}`);
+}
+
+Deno.test({
+  name: "the service starts on the embedded database, keeps its JWT secret, and owns its data folder",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-service-" });
+    const env = { DATA_DIR: dataDir, ADMIN_USERNAME: "boss", ADMIN_PASSWORD: "boss-password-123", DATABASE_URL: "" };
+    const first = await startProcess(env);
+    let token: string;
+    try {
+      assert.match(first.output(), /embedded database/);
+      const health = await (await fetch(`${first.base}/health`)).json();
+      assert.deepEqual([health.status, health.database_kind], ["ok", "pglite"]);
+      const login = await fetch(`${first.base}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "boss", password: "boss-password-123" }),
+      });
+      assert.equal(login.status, 200);
+      const body = await login.json();
+      assert.equal(body.user.user_type, "admin");
+      token = body.access_token;
+
+      const second = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", mainModule],
+        env: { ...env, PORT: "0" },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(second.code, 2);
+      assert.match(new TextDecoder().decode(second.stderr), /in use by another process/);
+    } finally {
+      first.child.kill("SIGTERM");
+      assert.equal((await first.child.status).code, 0);
+    }
+
+    const restarted = await startProcess(env);
+    try {
+      const me = await fetch(`${restarted.base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(me.status, 200, "a token from before the restart still works");
+      assert.equal((await me.json()).username, "boss");
+    } finally {
+      restarted.child.kill("SIGTERM");
+      await restarted.child.status;
+    }
+    const secretInfo = await Deno.stat(`${dataDir}/jwt_secret`);
+    assert.equal(secretInfo.mode! & 0o077, 0, "the generated secret is readable by its owner only");
+  },
+});
