@@ -126,12 +126,12 @@ function markOccurrences(
   phrase: readonly string[],
   marks: boolean[],
 ): void {
-  let from = 0;
-  while (from < tokens.length) {
-    const at = indexOfPhrase(tokens.slice(from), phrase);
-    if (at < 0) return;
-    for (let k = 0; k < phrase.length; k++) marks[from + at + k] = true;
-    from += at + 1;
+  for (
+    let at = indexOfPhrase(tokens, phrase);
+    at >= 0;
+    at = indexOfPhrase(tokens, phrase, at + 1)
+  ) {
+    for (let k = 0; k < phrase.length; k++) marks[at + k] = true;
   }
 }
 

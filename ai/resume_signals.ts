@@ -11,7 +11,9 @@ import { looksLikeInjection, quoteSnippet, stripLinks, tokenize } from "./text.t
 
 /** "5 years of Python" and similar, tied to a catalog skill. */
 export interface ExperienceClaim {
+  /** The skill the years refer to. */
   skill: Skill;
+  /** Stated years, 1 to 40; the highest figure when a skill is mentioned twice. */
   years: number;
 }
 

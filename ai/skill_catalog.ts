@@ -33,6 +33,7 @@ export type SkillCategory =
 export interface Skill {
   /** Display name, used as a question topic. */
   name: string;
+  /** Broad area; decides how experience questions are worded. */
   category: SkillCategory;
   /** Spellings to detect, with optional `=` / `~` markers (see module docs). */
   aliases: string[];
@@ -123,7 +124,10 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "validates untrusted data at runtime at the boundaries",
         "runtime validation, validate, validation, zod, schema, type guard, unknown, parse",
       ],
-      ["uses strict mode and avoids any", "strict, noimplicitany, any, strictnullchecks"],
+      [
+        "uses strict mode and avoids any",
+        "strict, strict mode, noimplicitany, any type, avoid any, no any, strictnullchecks",
+      ],
       [
         "models data with unions and narrowing",
         "union, discriminated, tagged union, literal type, narrowing, exhaustive, never",
@@ -759,7 +763,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
       ],
       ["adds indexes through migrations", "index, migration, db_index"],
       ["caches expensive views and querysets", "cache, caching, redis, memcached"],
-      ["uses the ORM efficiently", "queryset, orm, only, values, defer, bulk_create"],
+      ["uses the ORM efficiently", "queryset, orm, values_list, defer, bulk_create, iterator"],
     ],
   ),
   skill(
@@ -837,7 +841,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
     ["laravel"],
     "How do you keep a Laravel application fast and maintainable as it grows?",
     [
-      ["uses Eloquent with eager loading", "eloquent, eager loading, with, n 1"],
+      ["uses Eloquent with eager loading", "eloquent, eager loading, n 1, load"],
       ["offloads slow work to queues", "queue, job, horizon, worker"],
       ["manages the schema with migrations", "migration, schema, seeder"],
       ["uses middleware and form requests for validation", "middleware, form request, validation"],
@@ -854,7 +858,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "registers services with the right lifetime",
         "dependency injection, addscoped, addsingleton, addtransient, lifetime, scoped, singleton",
       ],
-      ["builds the middleware pipeline in order", "middleware, pipeline, use, order"],
+      ["builds the middleware pipeline in order", "middleware, pipeline, ordering, usemiddleware"],
       [
         "binds configuration with the options pattern",
         "configuration, appsettings, options pattern, ioptions, environment",
@@ -887,7 +891,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
     [
       [
         "models resources with the right HTTP methods",
-        "resource, noun, get, post, put, patch, delete, http method",
+        "resource, noun, post, put, patch, delete, http method, http verb",
       ],
       [
         "returns meaningful status codes and errors",
@@ -1515,7 +1519,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
     [
       ["checks CPU and load", "top, htop, load average, cpu, uptime"],
       ["checks memory, swap and the OOM killer", "free, memory, swap, oom, vmstat"],
-      ["checks disk space and I/O", "df, iostat, disk, io, iotop, du"],
+      ["checks disk space and I/O", "df, iostat, disk, io, i/o, iotop, du"],
       ["checks network connections", "ss, netstat, tcpdump, network, connections"],
       ["reads system and service logs", "journalctl, dmesg, log, syslog"],
     ],
@@ -1553,7 +1557,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
     [
       [
         "tracks the golden signals as metrics",
-        "metric, latency, error rate, traffic, saturation, golden signal, red, use",
+        "metric, latency, error rate, traffic, saturation, golden signal, red method, use method",
       ],
       [
         "writes structured, correlated logs",
@@ -1597,7 +1601,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
       ["negotiates TLS and checks the certificate", "tls, ssl, certificate, handshake, encryption"],
       [
         "sends the HTTP request and receives the response",
-        "http, request, response, get, header, status",
+        "http, request, response, header, status code",
       ],
       ["mentions caches, CDNs and load balancers on the way", "cache, cdn, load balancer, proxy"],
     ],
@@ -2045,7 +2049,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
     "How do you write clear and maintainable Java tests with JUnit?",
     [
       ["structures tests as arrange, act, assert", "arrange, act, assert, given when then"],
-      ["mocks collaborators with Mockito", "mockito, mock, verify, when"],
+      ["mocks collaborators with Mockito", "mockito, mock, verify, stub"],
       ["uses parameterised tests", "parameterized, parameterised, parametrized"],
       ["keeps tests independent and fast", "independent, isolated, fast, beforeeach"],
     ],
@@ -2349,7 +2353,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "measures latency percentiles and profiles",
         "p99, p95, percentile, latency, profile, profiler, measure",
       ],
-      ["locates the bottleneck", "bottleneck, database, cpu, io, lock contention, saturation"],
+      ["locates the bottleneck", "bottleneck, database, cpu, io, i/o, lock contention, saturation"],
       [
         "scales horizontally behind a load balancer",
         "horizontal, scale out, load balancer, replica, autoscaling",
@@ -2463,7 +2467,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "composes with higher-order functions",
         "higher order, map, filter, reduce, compose, composition",
       ],
-      ["pushes side effects to the edges", "edge, boundary, effect, io"],
+      ["pushes side effects to the edges", "edge, boundary, effect, io, i/o"],
     ],
   ),
 
@@ -2703,7 +2707,7 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "decision, agree, commit, compromise, disagree and commit",
       ],
       ["kept the relationship respectful", "respect, relationship, trust, calm"],
-      ["describes the outcome", "outcome, result, shipped, worked"],
+      ["describes the outcome", "outcome, result, shipped, it worked"],
     ],
   ),
   skill(
@@ -2759,15 +2763,18 @@ export const SKILL_CATALOG: readonly Skill[] = [
         "keeps docs next to the code and reviews them",
         "docs as code, repository, review, pull request, up to date",
       ],
-      ["records decisions", "decision record, adr, why, decision"],
+      ["records decisions", "decision record, adr, decision, rationale"],
     ],
   ),
 ];
 
 /** A skill found in a text, with how often and where it first appeared. */
 export interface SkillMention {
+  /** The catalog entry that was found. */
   skill: Skill;
+  /** How many times any of its aliases occurs. */
   count: number;
+  /** Offset of the first occurrence, for stable ordering. */
   firstIndex: number;
 }
 
@@ -2775,6 +2782,9 @@ interface CompiledAlias {
   skill: Skill;
   pattern: RegExp;
   needsLanguageContext: boolean;
+  /** Plain substring that must occur for the pattern to match; a cheap pre-check. */
+  needle: string;
+  exactCase: boolean;
 }
 
 function escapeRegExp(text: string): string {
@@ -2794,6 +2804,8 @@ function compileAliases(): CompiledAlias[] {
         skill: entry,
         pattern: new RegExp(source, exactCase ? "gu" : "giu"),
         needsLanguageContext: marker === "~",
+        needle: exactCase ? body : body.toLowerCase(),
+        exactCase,
       });
     }
   }
@@ -2834,7 +2846,10 @@ function isLanguageContext(text: string, start: number, end: number): boolean {
  */
 export function detectSkills(text: string): SkillMention[] {
   const matches: { skill: Skill; start: number; end: number }[] = [];
+  const lower = text.toLowerCase();
   for (const alias of COMPILED_ALIASES) {
+    // Most aliases are absent; a substring test is far cheaper than the regex with its look-behind.
+    if (!(alias.exactCase ? text : lower).includes(alias.needle)) continue;
     alias.pattern.lastIndex = 0;
     for (const match of text.matchAll(alias.pattern)) {
       const start = match.index ?? 0;
@@ -2860,9 +2875,4 @@ export function detectSkills(text: string): SkillMention[] {
   return [...mentions.values()].sort((a, b) =>
     a.firstIndex - b.firstIndex || a.skill.name.localeCompare(b.skill.name)
   );
-}
-
-/** Looks a skill up by its display name. */
-export function findSkill(name: string): Skill | undefined {
-  return SKILL_CATALOG.find((entry) => entry.name === name);
 }

@@ -43,9 +43,11 @@ export function sanitizeText(input: unknown, maxChars: number = MAX_INPUT_CHARS)
 
 /** Replaces URLs and e-mail addresses, which must never be echoed and only confuse matching. */
 export function stripLinks(text: string): string {
-  return text
-    .replace(/\b(?:https?:\/\/|www\.)\S+/gi, " ")
-    .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, " ");
+  const withoutUrls = text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, " ");
+  // Bounded repeats keep the e-mail pattern linear on long runs of word characters.
+  return withoutUrls.includes("@")
+    ? withoutUrls.replace(/[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g, " ")
+    : withoutUrls;
 }
 
 /**
@@ -98,10 +100,14 @@ export function stems(text: string): string[] {
   return tokenize(text).map(stem);
 }
 
-/** Where the stemmed phrase `needle` occurs as a contiguous run in `haystack`, or -1. */
-export function indexOfPhrase(haystack: readonly string[], needle: readonly string[]): number {
+/** Where the stemmed phrase `needle` next occurs, at or after `from`, as a contiguous run in `haystack`; -1 if nowhere. */
+export function indexOfPhrase(
+  haystack: readonly string[],
+  needle: readonly string[],
+  from = 0,
+): number {
   if (needle.length === 0) return -1;
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+  outer: for (let i = from; i + needle.length <= haystack.length; i++) {
     for (let j = 0; j < needle.length; j++) {
       if (haystack[i + j] !== needle[j]) continue outer;
     }

@@ -85,14 +85,22 @@ export interface AnswerUpdate {
 /**
  * Stores the answer of a still unanswered question and completes the
  * interview when it was the last one. Returns undefined when the question
- * was answered meanwhile.
+ * was answered meanwhile or the interview is no longer in progress.
+ *
+ * The interview row is locked first: concurrent answers to one interview
+ * then run one after another, so the last of them sees every other answer
+ * and completes the interview.
  */
 export async function storeAnswer(
   db: Db,
+  interviewId: number,
   questionRowId: number,
   answer: AnswerUpdate,
 ): Promise<QuestionAnswerRow | undefined> {
   return await db.transaction(async (tx) => {
+    const [locked] = await tx.select({ status: interviews.status }).from(interviews)
+      .where(eq(interviews.id, interviewId)).for("update");
+    if (locked?.status !== "in_progress") return undefined;
     const now = new Date();
     const [row] = await tx.update(questionAnswers).set({
       answerText: answer.answerText,

@@ -86,5 +86,16 @@ export function toQuestionAnswerOut(
   };
 }
 
+/**
+ * An integer that may also arrive as a numeric string, as FastAPI accepts
+ * (`"5"` and `5` both mean 5; `"abc"` is still refused).
+ */
+export function laxInt<T extends z.ZodType<number | undefined>>(schema: T) {
+  return z.preprocess(
+    (value) => typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value,
+    schema,
+  );
+}
+
 /** A positive integer id in a path. */
 export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);

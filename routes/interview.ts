@@ -8,7 +8,7 @@ import type { Api } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { findVisibleInterview } from "../http/access.ts";
-import { idParam, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
+import { idParam, laxInt, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
 import { currentDocument } from "../db/documents.ts";
 import {
   createInterview,
@@ -60,12 +60,12 @@ function toInterviewOut(
 
 const startBody = z.object({
   interview_name: z.string().trim().min(1).max(200),
-  question_count: z.int().min(1).max(20).default(5),
+  question_count: laxInt(z.int().min(1).max(20).default(5)),
 });
 
 const answerBody = z.object({
-  interview_id: z.int().positive(),
-  question_id: z.int().positive(),
+  interview_id: laxInt(z.int().positive().max(2 ** 31 - 1)),
+  question_id: laxInt(z.int().positive().max(1000)),
   answer_text: z.string().trim().min(1).max(20_000),
 });
 
@@ -150,13 +150,18 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
       referenceAnswer: question.aiAnswer ?? "",
       keyPoints: question.keyPoints,
     }, body.answer_text);
-    const stored = await storeAnswer(db, question.id, {
+    const stored = await storeAnswer(db, interview.id, question.id, {
       answerText: body.answer_text,
       score: evaluation.score,
       grade: evaluation.grade,
       remark: evaluation.remark,
     });
-    if (!stored) throw new HttpError(409, `Question ${body.question_id} is already answered.`);
+    if (!stored) {
+      throw new HttpError(
+        409,
+        `Question ${body.question_id} was answered meanwhile, or the interview ended.`,
+      );
+    }
     log.info("question answered", {
       interview_id: interview.id,
       question_id: stored.questionId,

@@ -59,13 +59,19 @@ dbTest("a client of the original contract runs a whole interview over HTTP", asy
     const token = login.body.access_token;
 
     const jdForm = new FormData();
-    jdForm.append("file", new File([makePdf(jdLines).slice()], "job.pdf", { type: "application/pdf" }));
+    jdForm.append(
+      "file",
+      new File([makePdf(jdLines).slice()], "job.pdf", { type: "application/pdf" }),
+    );
     const jd = await call("POST", "/jd_resume/upload_jd", token, jdForm);
     assert.equal(jd.status, 201);
     assert.equal(jd.body.kind, "pdf");
     const resumeForm = new FormData();
     const docx = await makeDocx(resumeParagraphs);
-    resumeForm.append("file", new File([docx.slice()], "cv.docx", { type: "application/octet-stream" }));
+    resumeForm.append(
+      "file",
+      new File([docx.slice()], "cv.docx", { type: "application/octet-stream" }),
+    );
     const resume = await call("POST", "/jd_resume/upload_resume", token, resumeForm);
     assert.equal(resume.status, 201);
     assert.equal(resume.body.kind, "docx");
@@ -182,4 +188,28 @@ dbTest("an upload streamed without Content-Length is cut off at the limit with 4
   } finally {
     await server.shutdown();
   }
+});
+
+dbTest("integers sent as numeric strings are accepted, as FastAPI does", async () => {
+  const t = await setupApp();
+  const { token } = await t.user("lax");
+  await t.request("POST", "/jd_resume/upload_jd", { token, body: { text: jdLines.join("\n") } });
+  const started = await t.request("POST", "/interview/start_interview", {
+    token,
+    body: { interview_name: "Strings", question_count: "2" },
+  });
+  assert.equal(started.status, 201);
+  const { interview_id, questions } = await started.json();
+  assert.equal(questions.length, 2);
+  const answered = await t.request("POST", "/interview/answer_question", {
+    token,
+    body: { interview_id: String(interview_id), question_id: "1", answer_text: "An answer." },
+  });
+  assert.equal(answered.status, 200);
+  const refused = await t.request("POST", "/interview/start_interview", {
+    token,
+    body: { interview_name: "Strings", question_count: "two" },
+  });
+  assert.equal(refused.status, 422);
+  assert.deepEqual((await refused.json()).detail[0].loc, ["body", "question_count"]);
 });

@@ -14,7 +14,16 @@ interface ServiceProcess {
 
 async function startProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys", "--allow-ffi", mainModule],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      "--allow-ffi",
+      mainModule,
+    ],
     env: { PORT: "0", HOST: "127.0.0.1", ...env },
     stdout: "piped",
     stderr: "piped",
@@ -37,16 +46,24 @@ async function startProcess(env: Record<string, string>): Promise<ServiceProcess
     }
   }
   child.kill("SIGKILL");
-  throw new Error(`service did not start:\n${text}\n${decoder.decode((await child.output()).stderr)}`);
+  throw new Error(
+    `service did not start:\n${text}\n${decoder.decode((await child.output()).stderr)}`,
+  );
 }
 
 Deno.test({
-  name: "the service starts on the embedded database, keeps its JWT secret, and owns its data folder",
+  name:
+    "the service starts on the embedded database, keeps its JWT secret, and owns its data folder",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     const dataDir = await Deno.makeTempDir({ prefix: "interviewer-service-" });
-    const env = { DATA_DIR: dataDir, ADMIN_USERNAME: "boss", ADMIN_PASSWORD: "boss-password-123", DATABASE_URL: "" };
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: "boss",
+      ADMIN_PASSWORD: "boss-password-123",
+      DATABASE_URL: "",
+    };
     const first = await startProcess(env);
     let token: string;
     try {
@@ -78,7 +95,9 @@ Deno.test({
 
     const restarted = await startProcess(env);
     try {
-      const me = await fetch(`${restarted.base}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      const me = await fetch(`${restarted.base}/auth/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(me.status, 200, "a token from before the restart still works");
       assert.equal((await me.json()).username, "boss");
     } finally {
