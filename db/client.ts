@@ -85,7 +85,9 @@ export async function openPglite(dir: string): Promise<Database> {
   } catch { /* treated as new */ }
   const started = performance.now();
   log.info(
-    isNew ? "creating embedded database (first start takes 10-20 s)" : "opening embedded database",
+    isNew
+      ? "creating embedded database (the first start takes 5-20 s)"
+      : "opening embedded database",
     {
       dir,
     },

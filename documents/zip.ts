@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { readStreamCapped } from "../media/bytes.ts";
 
 /** Thrown for archives that are truncated, corrupt, or use features this reader refuses. */
 export class ZipError extends Error {
@@ -252,20 +253,12 @@ async function inflateCapped(
       offset += INFLATE_INPUT_CHUNK;
     },
   });
-  const reader = input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(entry, maxBytes);
-      }
-      chunks.push(value);
-    }
+    return await readStreamCapped(
+      input.pipeThrough(new DecompressionStream("deflate-raw")),
+      maxBytes,
+      () => tooLarge(entry, maxBytes),
+    );
   } catch (error) {
     if (error instanceof ZipError) throw error;
     throw new ZipError(
@@ -273,14 +266,6 @@ async function inflateCapped(
       { cause: error },
     );
   }
-
-  const output = new Uint8Array(total);
-  let position = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, position);
-    position += chunk.byteLength;
-  }
-  return output;
 }
 
 function tooLarge(entry: ZipEntry, maxBytes: number): ZipError {

@@ -37,6 +37,8 @@ export interface RouteSpec {
   body?: { schema: z.ZodType; types: readonly BodyType[] };
   /** Documents a multipart body that the handler reads itself. */
   multipart?: z.ZodObject;
+  /** Documents a JSON body that the handler reads itself, as an alternative to `multipart`. */
+  manualJson?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 

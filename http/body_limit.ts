@@ -6,6 +6,7 @@
  * @module
  */
 import { HttpError } from "./errors.ts";
+import { readStreamCapped } from "../media/bytes.ts";
 
 /** The 413 error for a body over `maxBytes`. */
 export function bodyTooLarge(maxBytes: number): HttpError {
@@ -27,24 +28,5 @@ export async function readBodyWithLimit(
     throw bodyTooLarge(maxBytes);
   }
   if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw bodyTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return await readStreamCapped(request.body, maxBytes, () => bodyTooLarge(maxBytes));
 }

@@ -63,7 +63,7 @@ function operation(spec: RouteSpec): JsonSchema {
         : {}),
     };
   }
-  const hasInput = spec.params || spec.query || spec.body || spec.multipart;
+  const hasInput = spec.params || spec.query || spec.body || spec.multipart || spec.manualJson;
   if (hasInput) {
     responses["422"] = {
       description: "Invalid input",
@@ -91,6 +91,9 @@ function operation(spec: RouteSpec): JsonSchema {
   }
   if (spec.multipart) {
     content["multipart/form-data"] = { schema: toSchema(spec.multipart, "input") };
+  }
+  if (spec.manualJson) {
+    content["application/json"] = { schema: toSchema(spec.manualJson, "input") };
   }
   return {
     summary: spec.summary,

@@ -180,6 +180,7 @@ export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
       'or application/json `{"text": "..."}`.',
     roles: userTypes,
     multipart: uploadForm,
+    manualJson: jdTextBody,
     responses: uploadResponses,
   }, async (c, { user }) => {
     if ((c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) {

@@ -4,6 +4,7 @@ import { detectDocumentKind } from "../documents/detect.ts";
 import { DocumentError, extractDocumentText } from "../documents/extract.ts";
 import { listZipEntries, readZipEntry, ZipError } from "../documents/zip.ts";
 import { makeDocx, makePdf, makeZip } from "./fixtures/documents.ts";
+import { concatBytes } from "../media/bytes.ts";
 
 const encoder = new TextEncoder();
 
@@ -16,16 +17,6 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
     bytes[i] = state >>> 24;
   }
   return bytes;
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const result = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let position = 0;
-  for (const part of parts) {
-    result.set(part, position);
-    position += part.byteLength;
-  }
-  return result;
 }
 
 /** A DOCX whose document.xml is given verbatim, to exercise markup makeDocx never writes. */
@@ -63,16 +54,16 @@ We are hiring. See [our careers page](https://example.com/jobs).
 
 Deno.test("detect: PDF by magic, also after a BOM and whitespace", () => {
   assert.equal(detectDocumentKind(makePdf(["hello"])), "pdf");
-  const prefixed = concatBytes(
+  const prefixed = concatBytes([
     new Uint8Array([0xef, 0xbb, 0xbf]),
     encoder.encode("\r\n  "),
     makePdf(["x"]),
-  );
+  ]);
   assert.equal(detectDocumentKind(prefixed), "pdf");
 });
 
 Deno.test("detect: PDF magic after other junk is not a PDF", () => {
-  const junk = concatBytes(new Uint8Array([0x89, 0x00, 0x01]), makePdf(["x"]));
+  const junk = concatBytes([new Uint8Array([0x89, 0x00, 0x01]), makePdf(["x"])]);
   assert.equal(detectDocumentKind(junk), null);
 });
 
@@ -130,7 +121,10 @@ Deno.test("detect: images, executables and noise are rejected", () => {
   assert.equal(detectDocumentKind(png), null);
   const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
   assert.equal(detectDocumentKind(jpeg), null);
-  const elf = concatBytes(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), new Uint8Array(56));
+  const elf = concatBytes([
+    new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+    new Uint8Array(56),
+  ]);
   assert.equal(detectDocumentKind(elf), null);
   for (let seed = 1; seed <= 20; seed++) {
     assert.equal(detectDocumentKind(pseudoRandomBytes(4096, seed)), null, `seed ${seed}`);
@@ -142,8 +136,8 @@ Deno.test("detect: UTF-16 text is rejected", () => {
   const littleEndian = new Uint8Array(text.length * 2);
   for (let i = 0; i < text.length; i++) littleEndian[i * 2] = text.charCodeAt(i);
   assert.equal(detectDocumentKind(littleEndian), null);
-  assert.equal(detectDocumentKind(concatBytes(new Uint8Array([0xff, 0xfe]), littleEndian)), null);
-  const bigEndian = concatBytes(new Uint8Array([0xfe, 0xff, 0]), littleEndian.subarray(0, -1));
+  assert.equal(detectDocumentKind(concatBytes([new Uint8Array([0xff, 0xfe]), littleEndian])), null);
+  const bigEndian = concatBytes([new Uint8Array([0xfe, 0xff, 0]), littleEndian.subarray(0, -1)]);
   assert.equal(detectDocumentKind(bigEndian), null);
 });
 
@@ -198,7 +192,7 @@ Deno.test("pdf: truncated or corrupt PDFs raise DocumentError", async () => {
   const broken = [
     pdf.subarray(0, 40),
     encoder.encode("%PDF-1.4\nthis is not a pdf at all"),
-    concatBytes(encoder.encode("%PDF-1.7\n"), pseudoRandomBytes(2000, 7)),
+    concatBytes([encoder.encode("%PDF-1.7\n"), pseudoRandomBytes(2000, 7)]),
   ];
   for (const bytes of broken) {
     await assert.rejects(
@@ -309,7 +303,10 @@ Deno.test("zip: lists entries and reads them back", async () => {
 Deno.test("zip: finds the directory behind an archive comment", async () => {
   const zip = await makeZip([{ name: "a.txt", data: encoder.encode("alpha") }]);
   const comment = encoder.encode("PK\x05\x06 a comment that mimics the signature");
-  const withComment = concatBytes(setUint16(zip, zip.byteLength - 2, comment.byteLength), comment);
+  const withComment = concatBytes([
+    setUint16(zip, zip.byteLength - 2, comment.byteLength),
+    comment,
+  ]);
   assert.deepEqual(listZipEntries(withComment).map((entry) => entry.name), ["a.txt"]);
 });
 
@@ -388,7 +385,7 @@ Deno.test("property: detection never throws on arbitrary bytes", () => {
       fc.constantFrom(...prefixes),
       fc.uint8Array({ maxLength: 4096 }),
       (prefix, tail) => {
-        const kind = detectDocumentKind(concatBytes(new Uint8Array(prefix), tail));
+        const kind = detectDocumentKind(concatBytes([new Uint8Array(prefix), tail]));
         assert.ok(kind === null || ["pdf", "docx", "markdown", "text"].includes(kind));
       },
     ),
@@ -414,7 +411,7 @@ Deno.test("property: the zip reader only throws ZipError, on noise or damaged ar
     { name: "b.bin", data: pseudoRandomBytes(300, 5) },
   ]);
   const noise = fc.uint8Array({ maxLength: 2048 }).map((tail) =>
-    concatBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04]), tail)
+    concatBytes([new Uint8Array([0x50, 0x4b, 0x03, 0x04]), tail])
   );
   // Edits near the end hit the central directory and EOCD, where the offsets live.
   const damaged = fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), {

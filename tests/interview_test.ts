@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
 import { makeDocx, makePdf } from "./fixtures/documents.ts";
+import { ORIGINAL_QUESTION_ANSWER_FIELDS } from "./fixtures/contract.ts";
 
 const JD_LINES = [
   "Senior Backend Engineer - Acme Data Platform",
@@ -19,24 +20,6 @@ const RESUME_PARAGRAPHS = [
   "Software Engineer at Globex, 2019 to 2024",
   "Built a real-time analytics dashboard in React and TypeScript used by 2000 customers.",
   "Project: Payment Reconciliation Service - designed the PostgreSQL schema and cut reconciliation from six hours to twenty minutes.",
-];
-
-const ORIGINAL_FIELDS = [
-  "id",
-  "user_id",
-  "interview_id",
-  "question_id",
-  "question_text",
-  "status",
-  "answer_text",
-  "camera_recording_path",
-  "screen_recording_path",
-  "audio_recording_path",
-  "combined_recording_path",
-  "ai_answer",
-  "ai_remark",
-  "candidate_score",
-  "candidate_grade",
 ];
 
 const GRADES = ["A", "B", "C", "D", "F"];
@@ -256,7 +239,7 @@ dbTest(
     );
     assert.equal(response.status, 200);
     const body = await response.json();
-    for (const field of ORIGINAL_FIELDS) assert.ok(field in body, field);
+    for (const field of ORIGINAL_QUESTION_ANSWER_FIELDS) assert.ok(field in body, field);
     assert.equal(body.id, question.id);
     assert.equal(body.user_id, jane.id);
     assert.equal(body.interview_id, interview.interview_id);

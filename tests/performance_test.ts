@@ -1,23 +1,6 @@
 import assert from "node:assert/strict";
 import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
-
-const ORIGINAL_FIELDS = [
-  "id",
-  "user_id",
-  "interview_id",
-  "question_id",
-  "question_text",
-  "status",
-  "answer_text",
-  "camera_recording_path",
-  "screen_recording_path",
-  "audio_recording_path",
-  "combined_recording_path",
-  "ai_answer",
-  "ai_remark",
-  "candidate_score",
-  "candidate_grade",
-];
+import { ORIGINAL_QUESTION_ANSWER_FIELDS } from "./fixtures/contract.ts";
 
 const SUMMARY_ITEM_FIELDS = [
   "answered_count",
@@ -310,7 +293,7 @@ dbTest(
 
     assert.deepEqual(body.questions.map((q: Json) => q.question_id), [1, 2, 3]);
     for (const question of body.questions) {
-      for (const field of ORIGINAL_FIELDS) assert.ok(field in question, field);
+      for (const field of ORIGINAL_QUESTION_ANSWER_FIELDS) assert.ok(field in question, field);
       assert.equal(question.interview_id, s.partial);
       assert.equal(question.user_id, s.alice.id);
       for (

@@ -93,6 +93,24 @@ Deno.test({
       assert.equal((await first.child.status).code, 0);
     }
 
+    const createUser = new URL("../scripts/create_user.ts", import.meta.url).pathname;
+    const created = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", createUser, "rita", "interviewer"],
+      env: { ...env, NEW_USER_PASSWORD: "rita-password-1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(created.code, 0, new TextDecoder().decode(created.stderr));
+    assert.match(new TextDecoder().decode(created.stdout), /created interviewer "rita"/);
+    const badRole = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", createUser, "rita2", "wizard"],
+      env: { ...env, NEW_USER_PASSWORD: "rita-password-1" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(badRole.code, 2);
+    assert.match(new TextDecoder().decode(badRole.stderr), /usage: deno task create-user/);
+
     const restarted = await startProcess(env);
     try {
       const me = await fetch(`${restarted.base}/auth/me`, {
@@ -100,6 +118,12 @@ Deno.test({
       });
       assert.equal(me.status, 200, "a token from before the restart still works");
       assert.equal((await me.json()).username, "boss");
+      const rita = await fetch(`${restarted.base}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "rita", password: "rita-password-1" }),
+      });
+      assert.equal((await rita.json()).user?.user_type, "interviewer", "created from the shell");
     } finally {
       restarted.child.kill("SIGTERM");
       await restarted.child.status;

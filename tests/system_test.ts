@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { dbTest, setupApp } from "./helpers/app.ts";
 import { handleError } from "../http/middleware.ts";
 import type { AppEnv } from "../http/api.ts";
+import { ORIGINAL_QUESTION_ANSWER_FIELDS } from "./fixtures/contract.ts";
 
 dbTest("GET /health reports the database", async () => {
   const t = await setupApp();
@@ -49,6 +50,9 @@ dbTest("the OpenAPI document describes every route from the validating schemas",
   });
   assert.ok(start.responses["422"]);
   assert.deepEqual(start.security, [{ OAuth2PasswordBearer: [] }]);
+  const uploadJd = doc.paths["/jd_resume/upload_jd"].post.requestBody.content;
+  assert.equal(uploadJd["multipart/form-data"].schema.properties.file.format, "binary");
+  assert.equal(uploadJd["application/json"].schema.properties.text.type, "string");
   const login = doc.paths["/auth/login"].post.requestBody.content;
   assert.ok(
     login["application/x-www-form-urlencoded"],
@@ -65,25 +69,7 @@ dbTest("the OpenAPI document describes every route from the validating schemas",
   ]]);
   const qa = details.responses["200"].content["application/json"].schema.properties.questions.items
     .properties;
-  for (
-    const field of [
-      "id",
-      "user_id",
-      "interview_id",
-      "question_id",
-      "question_text",
-      "status",
-      "answer_text",
-      "camera_recording_path",
-      "screen_recording_path",
-      "audio_recording_path",
-      "combined_recording_path",
-      "ai_answer",
-      "ai_remark",
-      "candidate_score",
-      "candidate_grade",
-    ]
-  ) assert.ok(qa[field], field);
+  for (const field of ORIGINAL_QUESTION_ANSWER_FIELDS) assert.ok(qa[field], field);
 });
 
 dbTest("Swagger UI is served at /docs with its assets", async () => {
