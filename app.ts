@@ -15,6 +15,8 @@ import { registerJdResumeRoutes } from "./routes/jd_resume.ts";
 import { registerInterviewRoutes } from "./routes/interview.ts";
 import { registerPerformanceRoutes } from "./routes/performance.ts";
 import { registerSystemRoutes } from "./routes/system.ts";
+import { registerRecordingRoutes } from "./routes/recordings.ts";
+import { registerRealtimeRoutes } from "./routes/realtime.ts";
 
 /** The service version, shown in `/health` and the OpenAPI document. */
 export const VERSION = "0.1.0";
@@ -38,6 +40,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerJdResumeRoutes(api, deps);
   registerInterviewRoutes(api, deps);
   registerPerformanceRoutes(api, deps);
+  registerRecordingRoutes(api, deps);
+  if (deps.hub) registerRealtimeRoutes(app, deps, deps.hub);
   registerSystemRoutes(app, api, deps, VERSION);
   return app;
 }

@@ -43,6 +43,13 @@ const configSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ANSWER_TIME_LIMIT_S: z.coerce.number().int().min(10).max(3 * 3600).default(300),
+  RECONNECT_GRACE_S: z.coerce.number().int().min(1).max(3600).default(60),
+  ABANDON_AFTER_S: z.coerce.number().int().min(10).max(7 * 86400).default(1800),
+  MAX_FRAME_KB: z.coerce.number().int().min(16).max(64 * 1024).default(4096),
+  MAX_ANSWER_MB: z.coerce.number().int().min(1).max(100 * 1024).default(2048),
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
+  FINALIZE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   TRUST_PROXY: booleanString.default(false),
 }).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {
   message: "set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither",

@@ -12,6 +12,7 @@ import { createTokenService, loadJwtSecret } from "./auth/tokens.ts";
 import { ensureAdmin } from "./auth/accounts.ts";
 import { OfflineEngine } from "./ai/offline_engine.ts";
 import { createApp } from "./app.ts";
+import { startLiveRuntime } from "./realtime/runtime.ts";
 import { log } from "./log.ts";
 
 /** A running service. */
@@ -42,7 +43,9 @@ export async function startService(config: Config): Promise<RunningService> {
     await loadJwtSecret(config.JWT_SECRET, config.DATA_DIR),
     config.JWT_TTL_MINUTES * 60,
   );
-  const app = createApp({ config, database, engine: new OfflineEngine(), passwords, tokens });
+  const engine = new OfflineEngine();
+  const live = await startLiveRuntime(config, database, engine);
+  const app = createApp({ config, database, engine, passwords, tokens, hub: live.hub });
   const server = Deno.serve({
     hostname: config.HOST,
     port: config.PORT,
@@ -52,7 +55,9 @@ export async function startService(config: Config): Promise<RunningService> {
   return {
     port: server.addr.port,
     async stop() {
+      await live.hub.close();
       await server.shutdown();
+      await live.stop();
       passwords.close();
       await database.close();
       log.info("stopped");

@@ -74,53 +74,58 @@ export async function findQuestion(
   return row;
 }
 
-/** An answer and its evaluation, to store on a question. */
-export interface AnswerUpdate {
-  answerText: string;
-  score: number;
-  grade: string;
-  remark: string;
-}
+/** Statuses of questions that still need an answer or its processing. */
+const openStatuses = ["NEW", "RECORDING", "PROCESSING"];
+
+/** A transaction of {@link Db}. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
- * Stores the answer of a still unanswered question and completes the
- * interview when it was the last one. Returns undefined when the question
- * was answered meanwhile or the interview is no longer in progress.
+ * Updates question row `questionRowId` if its status is one of `fromStatuses`
+ * and its interview is in progress, then completes the interview when no
+ * question is left open. `also` runs in the same transaction (e.g. to mark
+ * the job that did the work done). Returns undefined when the question was
+ * in another state, e.g. answered meanwhile.
  *
  * The interview row is locked first: concurrent answers to one interview
  * then run one after another, so the last of them sees every other answer
  * and completes the interview.
  */
-export async function storeAnswer(
+export async function updateAnswer(
   db: Db,
-  interviewId: number,
-  questionRowId: number,
-  answer: AnswerUpdate,
-): Promise<QuestionAnswerRow | undefined> {
+  target: { interviewId: number; questionRowId: number; fromStatuses: string[] },
+  values: Partial<typeof questionAnswers.$inferInsert>,
+  also?: (tx: Tx) => Promise<void>,
+): Promise<{ row: QuestionAnswerRow; interviewCompleted: boolean } | undefined> {
   return await db.transaction(async (tx) => {
     const [locked] = await tx.select({ status: interviews.status }).from(interviews)
-      .where(eq(interviews.id, interviewId)).for("update");
+      .where(eq(interviews.id, target.interviewId)).for("update");
     if (locked?.status !== "in_progress") return undefined;
     const now = new Date();
-    const [row] = await tx.update(questionAnswers).set({
-      answerText: answer.answerText,
-      candidateScore: answer.score,
-      candidateGrade: answer.grade,
-      aiRemark: answer.remark,
-      status: "ANSWERED",
-      answeredAt: now,
-      updatedAt: now,
-    }).where(and(eq(questionAnswers.id, questionRowId), eq(questionAnswers.status, "NEW")))
+    const [row] = await tx.update(questionAnswers).set({ ...values, updatedAt: now })
+      .where(and(
+        eq(questionAnswers.id, target.questionRowId),
+        eq(questionAnswers.interviewId, target.interviewId),
+        inArray(questionAnswers.status, target.fromStatuses),
+      ))
       .returning();
     if (!row) return undefined;
     const [{ open }] = await tx.select({ open: count() }).from(questionAnswers).where(
-      and(eq(questionAnswers.interviewId, row.interviewId), eq(questionAnswers.status, "NEW")),
+      and(eq(questionAnswers.interviewId, target.interviewId), inArray(questionAnswers.status, openStatuses)),
     );
+    const interviewCompleted = open === 0;
     await tx.update(interviews).set(
-      open === 0 ? { status: "completed", completedAt: now, updatedAt: now } : { updatedAt: now },
-    ).where(eq(interviews.id, row.interviewId));
-    return row;
+      interviewCompleted ? { status: "completed", completedAt: now, updatedAt: now } : { updatedAt: now },
+    ).where(eq(interviews.id, target.interviewId));
+    await also?.(tx);
+    return { row, interviewCompleted };
   });
+}
+
+/** Finds a question/answer row by its id. */
+export async function findQuestionAnswer(db: Db, id: number): Promise<QuestionAnswerRow | undefined> {
+  const [row] = await db.select().from(questionAnswers).where(eq(questionAnswers.id, id));
+  return row;
 }
 
 /** Per-interview counts and average score. */

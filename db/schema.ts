@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  bigint,
   doublePrecision,
   integer,
   jsonb,
@@ -69,7 +70,25 @@ export const interviews = pgTable("interviews", {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   completedAt: timestamp("completed_at", { withTimezone: true }),
+  /** The candidate's newest live connection; an older one that sees another id here was replaced. */
+  candidateConnectionId: text("candidate_connection_id"),
+  /** Last heartbeat of the candidate's live connection. */
+  candidateSeenAt: timestamp("candidate_seen_at", { withTimezone: true }),
+  candidateDisconnectedAt: timestamp("candidate_disconnected_at", { withTimezone: true }),
 });
+
+/** Statuses of a question/answer, in order; `FAILED` ends like `ANSWERED` but names a reason. */
+export const questionStatuses = ["NEW", "RECORDING", "PROCESSING", "ANSWERED", "FAILED"] as const;
+
+/** The streams a recorded answer declared, and what the recorder said they contain. */
+export interface AnswerMedia {
+  streams: ("camera" | "screen" | "audio")[];
+  mimeTypes: Partial<Record<"camera" | "screen" | "audio", string>>;
+  /** The 16 kHz mono WAV made for transcription, relative to DATA_DIR. */
+  wavPath?: string;
+  /** Bytes received per stream when the answer was finalized. */
+  receivedBytes?: Partial<Record<"camera" | "screen" | "audio", number>>;
+}
 
 /** One question of an interview, its answer, recordings and evaluation. */
 export const questionAnswers = pgTable("question_answers", {
@@ -95,6 +114,11 @@ export const questionAnswers = pgTable("question_answers", {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   answeredAt: timestamp("answered_at", { withTimezone: true }),
+  startedAt: timestamp("started_at", { withTimezone: true }),
+  deadlineAt: timestamp("deadline_at", { withTimezone: true }),
+  media: jsonb("media").$type<AnswerMedia>(),
+  answerSource: text("answer_source").$type<"typed" | "transcript">(),
+  failureReason: text("failure_reason"),
 }, (t) => [unique("question_answers_interview_question_key").on(t.interviewId, t.questionId)]);
 
 /** Failed-login counters per username, shared by every instance. */
@@ -103,4 +127,48 @@ export const loginThrottle = pgTable("login_throttle", {
   failures: integer("failures").notNull(),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+
+/** Final transcript fragments of recorded answers. */
+export const transcriptSegments = pgTable("transcript_segments", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  questionAnswerId: integer("question_answer_id").notNull(),
+  text: text("text").notNull(),
+  startMs: integer("start_ms").notNull(),
+  endMs: integer("end_ms").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Proctoring events reported by the candidate's page. */
+export const proctoringEvents = pgTable("proctoring_events", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  interviewId: integer("interview_id").notNull(),
+  questionId: integer("question_id"),
+  kind: text("kind").notNull(),
+  occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+  detail: text("detail"),
+  createdAt: createdAt(),
+});
+
+/** Background jobs, claimed with `FOR UPDATE SKIP LOCKED`. */
+export const jobs = pgTable("jobs", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  kind: text("kind").notNull(),
+  dedupeKey: text("dedupe_key").notNull().unique(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  status: text("status").$type<"queued" | "running" | "done" | "failed">().notNull().default("queued"),
+  attempts: integer("attempts").notNull().default(0),
+  maxAttempts: integer("max_attempts").notNull().default(3),
+  runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+  lastError: text("last_error"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Event payloads too large for a NOTIFY; the notification carries the id. */
+export const eventPayloads = pgTable("event_payloads", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
 });

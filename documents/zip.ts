@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { readStreamCapped } from "../media/bytes.ts";
+import { crc32, readStreamCapped } from "../media/bytes.ts";
 
 /** Thrown for archives that are truncated, corrupt, or use features this reader refuses. */
 export class ZipError extends Error {
@@ -171,29 +171,6 @@ export async function readZipEntry(
     throw new ZipError(`The ZIP entry "${name}" is corrupt: its CRC-32 checksum does not match.`);
   }
   return data;
-}
-
-/**
- * Computes the CRC-32 (IEEE 802.3, as used by ZIP and PNG) of `bytes`.
- */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) {
-    crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-const CRC_TABLE = buildCrcTable();
-
-function buildCrcTable(): Uint32Array {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
 }
 
 function findEndOfCentralDirectory(view: DataView): number {

@@ -32,6 +32,8 @@ export interface RouteSpec {
   tag: string;
   /** Roles allowed; leave out for public routes. */
   roles?: readonly UserType[];
+  /** Also accept the token as `?token=`, for URLs a browser loads itself (media players). */
+  tokenInQuery?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: { schema: z.ZodType; types: readonly BodyType[] };
@@ -59,7 +61,7 @@ export type RouteHandler<S extends RouteSpec> = (
 ) => Response | Promise<Response>;
 
 /** Resolves the bearer token of a request to a user, or throws a 401 {@link HttpError}. */
-export type Authenticator = (c: Context<AppEnv>) => Promise<AuthUser>;
+export type Authenticator = (c: Context<AppEnv>, options: { tokenInQuery: boolean }) => Promise<AuthUser>;
 
 function parseOrThrow<T extends z.ZodType>(
   schema: T,
@@ -114,7 +116,7 @@ export class Api {
     this.app.on(spec.method.toUpperCase(), toHonoPath(spec.path), async (c) => {
       let user: AuthUser | undefined;
       if (spec.roles) {
-        user = await this.authenticate(c);
+        user = await this.authenticate(c, { tokenInQuery: spec.tokenInQuery === true });
         if (!spec.roles.includes(user.userType)) {
           throw new HttpError(403, `This action needs one of the roles: ${spec.roles.join(", ")}.`);
         }

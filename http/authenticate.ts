@@ -39,16 +39,17 @@ export async function userForToken(db: Db, tokens: TokenService, token: string):
 
 /** Creates the authenticator used by protected routes. */
 export function createAuthenticator(db: Db, tokens: TokenService): Authenticator {
-  return (c: Context<AppEnv>) => {
+  return (c: Context<AppEnv>, options) => {
     const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-    if (!match) {
+    const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ??
+      (options.tokenInQuery ? c.req.query("token") : undefined);
+    if (!token) {
       return Promise.reject(
         unauthorized(
           "Not authenticated: send Authorization: Bearer <access_token> from /auth/login.",
         ),
       );
     }
-    return userForToken(db, tokens, match[1]);
+    return userForToken(db, tokens, token);
   };
 }

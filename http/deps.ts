@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import type { InterviewEngine } from "../ai/engine.ts";
 import type { PasswordHasher } from "../auth/passwords.ts";
 import type { TokenService } from "../auth/tokens.ts";
+import type { RealtimeHub } from "../realtime/hub.ts";
 
 /** Everything route handlers need, passed in explicitly by `main.ts` or the tests. */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   engine: InterviewEngine;
   passwords: PasswordHasher;
   tokens: TokenService;
+  /** Live connections; without it the WebSocket endpoints are not served. */
+  hub?: RealtimeHub;
 }

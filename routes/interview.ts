@@ -16,7 +16,7 @@ import {
   type InterviewRow,
   listQuestions,
   type QuestionAnswerRow,
-  storeAnswer,
+  updateAnswer,
 } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
 import { log } from "../log.ts";
@@ -150,24 +150,28 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
       referenceAnswer: question.aiAnswer ?? "",
       keyPoints: question.keyPoints,
     }, body.answer_text);
-    const stored = await storeAnswer(db, interview.id, question.id, {
+    const stored = await updateAnswer(db, {
+      interviewId: interview.id,
+      questionRowId: question.id,
+      fromStatuses: ["NEW"],
+    }, {
       answerText: body.answer_text,
-      score: evaluation.score,
-      grade: evaluation.grade,
-      remark: evaluation.remark,
+      answerSource: "typed",
+      candidateScore: evaluation.score,
+      candidateGrade: evaluation.grade,
+      aiRemark: evaluation.remark,
+      status: "ANSWERED",
+      answeredAt: new Date(),
     });
     if (!stored) {
-      throw new HttpError(
-        409,
-        `Question ${body.question_id} was answered meanwhile, or the interview ended.`,
-      );
+      throw new HttpError(409, `Question ${body.question_id} was answered meanwhile, or the interview ended.`);
     }
     log.info("question answered", {
       interview_id: interview.id,
-      question_id: stored.questionId,
+      question_id: stored.row.questionId,
       score: evaluation.score,
     });
-    return c.json(toQuestionAnswerOut(stored, { isCandidate: true }));
+    return c.json(toQuestionAnswerOut(stored.row, { isCandidate: true }));
   });
 
   api.route({

@@ -1,0 +1,100 @@
+/**
+ * `deno run -A bench/finalize_media.ts`: what finalizing one 2-minute answer
+ * costs with ffmpeg.wasm. Inputs are shaped like MediaRecorder output (live
+ * WebM): a camera recording (640x480 15 fps VP8 at ~1 Mbit/s with Opus) and a
+ * separate microphone recording (Opus at ~32 kbit/s). They are encoded once
+ * and cached under `.test-cache/media/`. Prints a Markdown table of the
+ * median of 3 runs and the peak RSS of the process (Workers included).
+ *
+ * @module
+ */
+import { FfmpegPool } from "../media/ffmpeg.ts";
+import { extractWav, muxCombined, remuxWebm } from "../media/remux.ts";
+import { makeLiveWebm } from "../tests/fixtures/media.ts";
+
+const SECONDS = 120;
+const RUNS = 3;
+
+function progress(message: string): void {
+  console.error(`[bench] ${message}`);
+}
+
+function median(values: number[]): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+const pool = new FfmpegPool();
+progress("preparing inputs (encoded only on the first run, then cached)");
+const camera = await makeLiveWebm(pool, {
+  seconds: SECONDS,
+  video: true,
+  audio: true,
+  width: 640,
+  height: 480,
+  fps: 15,
+  videoBitrate: "1M",
+});
+const microphone = await makeLiveWebm(pool, { seconds: SECONDS, video: false, audio: true });
+
+let peakRss = Deno.memoryUsage().rss;
+const baselineRss = peakRss;
+const sampler = setInterval(() => peakRss = Math.max(peakRss, Deno.memoryUsage().rss), 10);
+
+// The first job pays for compiling the wasm; the server pays that once per process.
+const firstJob = await timed(() => remuxWebm(pool, microphone));
+
+const steps = {
+  "remuxWebm(camera)": () => remuxWebm(pool, camera, { label: "camera recording" }),
+  "remuxWebm(microphone)": () => remuxWebm(pool, microphone, { label: "microphone recording" }),
+  "muxCombined(camera, microphone)": () => muxCombined(pool, camera, microphone),
+  "extractWav(microphone)": () => extractWav(pool, microphone, { label: "microphone recording" }),
+};
+const times = new Map<string, number[]>();
+const outputSizes = new Map<string, number>();
+const record = (name: string, ms: number) => times.set(name, [...times.get(name) ?? [], ms]);
+for (let run = 1; run <= RUNS; run++) {
+  progress(`run ${run} of ${RUNS}`);
+  const runStarted = performance.now();
+  for (const [name, step] of Object.entries(steps)) {
+    const { ms, value } = await timed(step);
+    record(name, ms);
+    outputSizes.set(name, value.byteLength);
+  }
+  record("total, one after another", performance.now() - runStarted);
+  // A finalizer can submit all four at once; the pool runs two at a time.
+  const parallel = await timed(() => Promise.all(Object.values(steps).map((step) => step())));
+  record(`total, all submitted at once (pool of 2)`, parallel.ms);
+}
+clearInterval(sampler);
+pool.close();
+
+const cpu = navigator.hardwareConcurrency;
+console.log(
+  `Inputs: camera ${megabytes(camera.byteLength)} (${SECONDS} s live WebM, VP8 640x480 15 fps ` +
+    `~1 Mbit/s + Opus), microphone ${megabytes(microphone.byteLength)} (${SECONDS} s Opus ` +
+    `~32 kbit/s). ${cpu} CPUs, median of ${RUNS} runs.\n`,
+);
+console.log("| Step | p50 | min | max | Output |");
+console.log("|---|---:|---:|---:|---:|");
+for (const [name, values] of times) {
+  const size = outputSizes.get(name);
+  console.log(
+    `| ${name} | ${median(values).toFixed(0)} ms | ${Math.min(...values).toFixed(0)} ms | ` +
+      `${Math.max(...values).toFixed(0)} ms | ${size === undefined ? "" : megabytes(size)} |`,
+  );
+}
+console.log(
+  `\nFirst job including wasm compile: ${firstJob.ms.toFixed(0)} ms. ` +
+    `RSS: ${megabytes(baselineRss)} before the jobs, peak ${megabytes(peakRss)}.`,
+);

@@ -1,0 +1,252 @@
+/**
+ * Finalization of a recorded answer: remux each staged stream into a
+ * seekable WebM, build the combined camera+microphone file and the WAV for
+ * transcription, take the answer text from the final transcript, evaluate
+ * it, store everything, and announce it. Runs as a job, so it is retried
+ * after a crash and does nothing twice.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { type AnswerMedia, questionAnswers, transcriptSegments } from "../db/schema.ts";
+import { completeJob, enqueueJob } from "../jobs/queue.ts";
+import type { JobHandler } from "../jobs/runner.ts";
+import { findInterview, findQuestionAnswer, type QuestionAnswerRow, type Tx, updateAnswer } from "../db/interviews.ts";
+import type { InterviewEngine } from "../ai/engine.ts";
+import type { EventBus } from "../realtime/event_bus.ts";
+import type { StreamName } from "../realtime/protocol.ts";
+import { toQuestionAnswerOut } from "../http/schemas.ts";
+import { FfmpegError, type FfmpegPool } from "./ffmpeg.ts";
+import { extractWav, muxCombined, remuxWebm } from "./remux.ts";
+import { answerDir, outputPath, stagedStream } from "./recordings.ts";
+import { writeFileAtomic } from "./storage.ts";
+import { log } from "../log.ts";
+
+/** What finalization needs. */
+export interface FinalizeDeps {
+  db: Db;
+  dataDir: string;
+  engine: InterviewEngine;
+  ffmpeg: FfmpegPool;
+  bus: EventBus;
+}
+
+/** Job kind of answer finalization; its key is `finalize:<question_answer_id>`. */
+export const FINALIZE_JOB = "finalize_answer";
+
+/** The job key for finalizing question/answer row `id`. */
+export function finalizeJobKey(id: number): string {
+  return `${FINALIZE_JOB}:${id}`;
+}
+
+const labels: Record<StreamName, string> = {
+  camera: "camera recording",
+  screen: "screen recording",
+  audio: "microphone recording",
+};
+
+interface Outputs {
+  paths: { camera: string | null; screen: string | null; audio: string | null; combined: string | null };
+  wavPath: string | null;
+  receivedBytes: Partial<Record<StreamName, number>>;
+  problems: string[];
+}
+
+function describe(error: unknown): string {
+  return error instanceof FfmpegError ? error.message : `unexpected error: ${String(error)}`;
+}
+
+async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<Outputs> {
+  const media: AnswerMedia = qa.media ?? { streams: [], mimeTypes: {} };
+  const outputs: Outputs = {
+    paths: { camera: null, screen: null, audio: null, combined: null },
+    wavPath: null,
+    receivedBytes: {},
+    problems: [],
+  };
+  const remuxed: Partial<Record<StreamName, Uint8Array>> = {};
+  for (const stream of media.streams) {
+    const staged = await stagedStream(deps.dataDir, qa.interviewId, qa.questionId, stream);
+    outputs.receivedBytes[stream] = staged.committed;
+    if (!staged.path || staged.committed === 0) {
+      outputs.problems.push(`The ${labels[stream]} is empty: no media arrived.`);
+      continue;
+    }
+    try {
+      const bytes = await remuxWebm(deps.ffmpeg, await Deno.readFile(staged.path), { label: labels[stream] });
+      const path = outputPath(qa.interviewId, qa.questionId, `${stream}.webm`);
+      await writeFileAtomic(deps.dataDir, path, bytes);
+      outputs.paths[stream] = path;
+      remuxed[stream] = bytes;
+    } catch (error) {
+      outputs.problems.push(describe(error));
+    }
+  }
+  if (remuxed.camera) {
+    try {
+      const path = outputPath(qa.interviewId, qa.questionId, "combined.webm");
+      await writeFileAtomic(deps.dataDir, path, await muxCombined(deps.ffmpeg, remuxed.camera, remuxed.audio ?? null));
+      outputs.paths.combined = path;
+    } catch (error) {
+      outputs.problems.push(describe(error));
+    }
+  }
+  const speech = remuxed.audio ?? remuxed.camera;
+  if (speech) {
+    try {
+      const path = outputPath(qa.interviewId, qa.questionId, "audio.wav");
+      await writeFileAtomic(deps.dataDir, path, await extractWav(deps.ffmpeg, speech, { label: "microphone recording" }));
+      outputs.wavPath = path;
+    } catch (error) {
+      // Only a transcription provider needs the WAV; the answer itself is intact.
+      log.warn("could not extract the WAV for transcription", { question_answer_id: qa.id, error: describe(error) });
+    }
+  }
+  return outputs;
+}
+
+async function transcriptText(db: Db, questionAnswerId: number): Promise<string> {
+  const segments = await db.select({ text: transcriptSegments.text }).from(transcriptSegments)
+    .where(eq(transcriptSegments.questionAnswerId, questionAnswerId))
+    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
+  return segments.map((s) => s.text.trim()).filter(Boolean).join(" ");
+}
+
+/**
+ * Finalizes question/answer row `questionAnswerId`. `complete` runs in the
+ * transaction that stores the results (to mark the job done with them).
+ * Does nothing when the answer is already final.
+ */
+export async function finalizeAnswer(
+  deps: FinalizeDeps,
+  questionAnswerId: number,
+  complete: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  const qa = await findQuestionAnswer(deps.db, questionAnswerId);
+  if (!qa || (qa.status !== "RECORDING" && qa.status !== "PROCESSING")) {
+    await deps.db.transaction(complete);
+    return;
+  }
+  const started = performance.now();
+  const outputs = await buildOutputs(deps, qa);
+  const text = await transcriptText(deps.db, qa.id);
+  const evaluation = await deps.engine.evaluateAnswer({
+    text: qa.questionText,
+    topic: qa.topic,
+    kind: qa.questionKind,
+    referenceAnswer: qa.aiAnswer ?? "",
+    keyPoints: qa.keyPoints,
+  }, text);
+  const failed = outputs.problems.length > 0;
+  const result = await updateAnswer(deps.db, {
+    interviewId: qa.interviewId,
+    questionRowId: qa.id,
+    fromStatuses: ["RECORDING", "PROCESSING"],
+  }, {
+    status: failed ? "FAILED" : "ANSWERED",
+    failureReason: failed ? outputs.problems.join(" ") : null,
+    answerText: text || null,
+    answerSource: "transcript",
+    cameraRecordingPath: outputs.paths.camera,
+    screenRecordingPath: outputs.paths.screen,
+    audioRecordingPath: outputs.paths.audio,
+    combinedRecordingPath: outputs.paths.combined,
+    candidateScore: evaluation.score,
+    candidateGrade: evaluation.grade,
+    aiRemark: text ? evaluation.remark : "No answer was transcribed, so nothing could be evaluated.",
+    answeredAt: new Date(),
+    media: {
+      ...(qa.media ?? { streams: [], mimeTypes: {} }),
+      wavPath: outputs.wavPath ?? undefined,
+      receivedBytes: outputs.receivedBytes,
+    },
+  }, complete);
+  if (!result) {
+    await deps.db.transaction(complete);
+    return;
+  }
+  log.info("answer finalized", {
+    question_answer_id: qa.id,
+    interview_id: qa.interviewId,
+    status: result.row.status,
+    score: evaluation.score,
+    problems: outputs.problems.length,
+    ms: Math.round(performance.now() - started),
+  });
+  if (!failed) {
+    await Deno.remove(join(deps.dataDir, answerDir(qa.interviewId, qa.questionId), "staging"), { recursive: true })
+      .catch(() => {});
+  }
+  await announceFinalized(deps, result.row, result.interviewCompleted);
+}
+
+/** Tells the candidate and observers that an answer is final, and whether the interview is over. */
+export async function announceFinalized(
+  deps: Pick<FinalizeDeps, "db" | "bus">,
+  row: QuestionAnswerRow,
+  interviewCompleted: boolean,
+): Promise<void> {
+  deps.bus.publish({
+    interview_id: row.interviewId,
+    type: "finalized",
+    question: toQuestionAnswerOut(row, { isCandidate: false }),
+  });
+  if (interviewCompleted) {
+    const interview = await findInterview(deps.db, row.interviewId);
+    deps.bus.publish({ interview_id: row.interviewId, type: "interview.completed", status: interview?.status ?? "completed" });
+  }
+}
+
+/**
+ * Marks an answer failed without its recordings, when finalization itself
+ * keeps failing: the interview must go on.
+ */
+export async function failAnswer(
+  deps: Pick<FinalizeDeps, "db" | "bus">,
+  questionAnswerId: number,
+  reason: string,
+  complete: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  const qa = await findQuestionAnswer(deps.db, questionAnswerId);
+  if (!qa) return;
+  const result = await updateAnswer(deps.db, {
+    interviewId: qa.interviewId,
+    questionRowId: qa.id,
+    fromStatuses: ["RECORDING", "PROCESSING"],
+  }, { status: "FAILED", failureReason: reason, answeredAt: new Date() }, complete);
+  if (result) await announceFinalized(deps, result.row, result.interviewCompleted);
+}
+
+/**
+ * Hands a recording answer over to finalization: its status becomes
+ * PROCESSING and a finalize job is queued, in one transaction. Safe to call
+ * from several places at once (the session, its deadline, the sweeper).
+ * Returns whether this call moved the answer on.
+ */
+export async function queueFinalization(db: Db, qa: { id: number }, reason: string): Promise<boolean> {
+  return await db.transaction(async (tx) => {
+    const [moved] = await tx.update(questionAnswers).set({ status: "PROCESSING", updatedAt: new Date() })
+      .where(and(eq(questionAnswers.id, qa.id), eq(questionAnswers.status, "RECORDING")))
+      .returning({ id: questionAnswers.id });
+    if (!moved) return false;
+    await enqueueJob(tx, { kind: FINALIZE_JOB, key: finalizeJobKey(qa.id), payload: { question_answer_id: qa.id, reason } });
+    return true;
+  });
+}
+
+/** The job handler for {@link FINALIZE_JOB}; on the last attempt a failure marks the answer FAILED. */
+export function finalizeJobHandler(deps: FinalizeDeps): JobHandler {
+  return async (job, { lastAttempt }) => {
+    const questionAnswerId = Number(job.payload.question_answer_id);
+    const complete = (tx: Tx) => completeJob(tx, job.id);
+    try {
+      await finalizeAnswer(deps, questionAnswerId, complete);
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      const reason = `Finalization failed after ${job.attempts} attempts: ${describe(error)}`;
+      await failAnswer(deps, questionAnswerId, reason, complete);
+    }
+  };
+}

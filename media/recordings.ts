@@ -1,0 +1,129 @@
+/**
+ * Where recordings live under `DATA_DIR`, and the append-only writer that
+ * stages each media stream of an answer while it arrives.
+ *
+ * Layout of one answer, `recordings/<interview_id>/<question_id>/`:
+ * `staging/<stream>.part` while a stream is open, `staging/<stream>.raw`
+ * once the candidate ended it, then the finalized `<stream>.webm`,
+ * `combined.webm` and `audio.wav`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { StreamName } from "../realtime/protocol.ts";
+
+/** Folder of one answer's recordings, relative to `DATA_DIR`. */
+export function answerDir(interviewId: number, questionId: number): string {
+  return `recordings/${interviewId}/${questionId}`;
+}
+
+/** Relative path of a finalized output file of an answer. */
+export function outputPath(
+  interviewId: number,
+  questionId: number,
+  file: `${StreamName}.webm` | "combined.webm" | "audio.wav",
+): string {
+  return `${answerDir(interviewId, questionId)}/${file}`;
+}
+
+function stagingPaths(dataDir: string, interviewId: number, questionId: number, stream: StreamName) {
+  const dir = join(dataDir, answerDir(interviewId, questionId), "staging");
+  return { dir, part: join(dir, `${stream}.part`), raw: join(dir, `${stream}.raw`) };
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** What is staged for one stream: its committed bytes, and whether it was ended. */
+export async function stagedStream(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+  stream: StreamName,
+): Promise<{ committed: number; ended: boolean; path: string | null }> {
+  const paths = stagingPaths(dataDir, interviewId, questionId, stream);
+  const raw = await sizeOf(paths.raw);
+  if (raw !== null) return { committed: raw, ended: true, path: paths.raw };
+  const part = await sizeOf(paths.part);
+  return { committed: part ?? 0, ended: false, path: part === null ? null : paths.part };
+}
+
+/** Outcome of {@link StreamWriter.write}. */
+export type WriteOutcome =
+  | { kind: "written" }
+  | { kind: "duplicate" }
+  | { kind: "gap"; expected: number };
+
+/**
+ * Stages one stream of an answer. Bytes are written at their stream offset
+ * (never appended blindly) and synced before `write` returns, so an ack
+ * means durable, a repeat is harmless, and two writers that briefly
+ * overlap during a reconnect write identical bytes to identical places.
+ * The committed length is the file's length, so it survives a crash.
+ */
+export class StreamWriter {
+  private constructor(
+    private file: Deno.FsFile | null,
+    private readonly paths: ReturnType<typeof stagingPaths>,
+    /** Bytes durably staged. */
+    public committed: number,
+    /** Whether the candidate ended the stream. */
+    public ended: boolean,
+  ) {}
+
+  /** Opens (creating if needed) the staging file of a stream. */
+  static async open(
+    dataDir: string,
+    interviewId: number,
+    questionId: number,
+    stream: StreamName,
+  ): Promise<StreamWriter> {
+    const paths = stagingPaths(dataDir, interviewId, questionId, stream);
+    const staged = await stagedStream(dataDir, interviewId, questionId, stream);
+    if (staged.ended) return new StreamWriter(null, paths, staged.committed, true);
+    await Deno.mkdir(paths.dir, { recursive: true });
+    const file = await Deno.open(paths.part, { read: true, write: true, create: true });
+    const committed = (await file.stat()).size;
+    return new StreamWriter(file, paths, committed, false);
+  }
+
+  /**
+   * Writes the part of `payload` (at stream `offset`) beyond what is
+   * committed. Bytes already committed are not written again; a payload
+   * starting beyond the committed length would leave a hole and is refused.
+   */
+  async write(offset: number, payload: Uint8Array): Promise<WriteOutcome> {
+    if (offset > this.committed) return { kind: "gap", expected: this.committed };
+    const end = offset + payload.byteLength;
+    if (end <= this.committed || this.ended || !this.file) return { kind: "duplicate" };
+    let rest = payload.subarray(this.committed - offset);
+    await this.file.seek(this.committed, Deno.SeekMode.Start);
+    while (rest.byteLength > 0) rest = rest.subarray(await this.file.write(rest));
+    await this.file.syncData();
+    this.committed = end;
+    return { kind: "written" };
+  }
+
+  /** Marks the stream ended: the staged file is renamed so every instance sees it. */
+  async end(): Promise<void> {
+    if (this.ended) return;
+    this.file?.close();
+    this.file = null;
+    await Deno.rename(this.paths.part, this.paths.raw).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+    this.ended = true;
+  }
+
+  /** Releases the file; what was written stays staged. */
+  close(): void {
+    this.file?.close();
+    this.file = null;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Post-processing of recorded interview answers with ffmpeg.wasm: browser
+ * MediaRecorder WebM has its header in the first chunk only and no duration
+ * or cues, so players cannot seek in it until it is remuxed.
+ *
+ * Every function throws {@link FfmpegError} whose message says which
+ * recording was wrong and why, e.g. "The camera recording could not be read:
+ * invalid data found when processing input".
+ *
+ * @module
+ */
+import { FfmpegError, type FfmpegJob, type FfmpegPool } from "./ffmpeg.ts";
+
+/** Options shared by the functions of this module. */
+export interface MediaOptions {
+  /** How error messages name the input, e.g. "camera recording". Default "recording". */
+  label?: string;
+  /** Overrides the pool's size-scaled timeout. */
+  timeoutMs?: number;
+}
+
+/** What {@link probeMedia} found in a file. */
+export interface MediaInfo {
+  /** From the container's header; null when it has none, as in live WebM. */
+  durationSeconds: number | null;
+  /** Video and audio streams in file order; other kinds are left out. */
+  streams: { kind: "video" | "audio"; codec: string }[];
+}
+
+// Random segment and track UIDs and a "Lavf" version string would make every
+// remux of the same bytes differ; bitexact output can be compared and hashed.
+const BITEXACT = ["-fflags", "+bitexact"];
+
+/**
+ * Rewrites a live WebM (e.g. the concatenated MediaRecorder chunks) into a
+ * seekable one with a duration and cues, copying the packets unchanged.
+ */
+export async function remuxWebm(
+  pool: FfmpegPool,
+  input: Uint8Array,
+  options: MediaOptions = {},
+): Promise<Uint8Array> {
+  const label = options.label ?? "recording";
+  return await runToFile(pool, `Remuxing the ${label}`, { "in.webm": label }, {
+    args: [
+      "-hide_banner",
+      ...["-i", "in.webm"],
+      ...["-map", "0:v?", "-map", "0:a?", "-c", "copy"],
+      ...BITEXACT,
+      ...["-f", "webm", "out.webm"],
+    ],
+    inputs: { "in.webm": input },
+    outputs: ["out.webm"],
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/**
+ * Makes one seekable WebM from the first video stream of the camera
+ * recording and the first audio stream of the microphone recording; without
+ * a microphone recording the camera's own audio is kept, if it has any.
+ * Packets are copied, so both must hold WebM codecs (VP8/VP9/AV1, Opus/Vorbis).
+ */
+export async function muxCombined(
+  pool: FfmpegPool,
+  video: Uint8Array,
+  audio: Uint8Array | null,
+  options: Omit<MediaOptions, "label"> = {},
+): Promise<Uint8Array> {
+  const inputs: Record<string, Uint8Array> = { "camera.webm": video };
+  const args = ["-hide_banner", "-i", "camera.webm"];
+  if (audio) {
+    inputs["microphone.webm"] = audio;
+    args.push("-i", "microphone.webm", "-map", "0:v:0", "-map", "1:a:0");
+  } else {
+    args.push("-map", "0:v:0", "-map", "0:a:0?");
+  }
+  args.push("-c", "copy", ...BITEXACT, "-f", "webm", "out.webm");
+  const labels = { "camera.webm": "camera recording", "microphone.webm": "microphone recording" };
+  return await runToFile(pool, "Combining the camera and microphone recordings", labels, {
+    args,
+    inputs,
+    outputs: ["out.webm"],
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/**
+ * Decodes the first audio stream into a 16 kHz mono 16-bit PCM WAV, the
+ * input speech-to-text engines expect.
+ */
+export async function extractWav(
+  pool: FfmpegPool,
+  audio: Uint8Array,
+  options: MediaOptions = {},
+): Promise<Uint8Array> {
+  const label = options.label ?? "recording";
+  return await runToFile(pool, `Extracting the audio of the ${label}`, { "in.webm": label }, {
+    args: [
+      "-hide_banner",
+      ...["-i", "in.webm"],
+      ...["-map", "0:a:0", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"],
+      // Without bitexact the WAV gets a LIST chunk and no longer has the plain 44-byte header.
+      ...BITEXACT,
+      ...["-f", "wav", "out.wav"],
+    ],
+    inputs: { "in.webm": audio },
+    outputs: ["out.wav"],
+    timeoutMs: options.timeoutMs ?? decodeTimeoutMs(audio.byteLength),
+  });
+}
+
+/**
+ * Reads the duration and streams of a media file with the core's ffprobe.
+ * A live WebM has no duration in its header, so it reports null until it is
+ * remuxed.
+ */
+export async function probeMedia(
+  pool: FfmpegPool,
+  input: Uint8Array,
+  options: MediaOptions = {},
+): Promise<MediaInfo> {
+  const label = options.label ?? "recording";
+  const labels = { "in.media": label };
+  const what = `Probing the ${label}`;
+  let result;
+  try {
+    result = await pool.run({
+      program: "ffprobe",
+      args: [
+        ...["-v", "error", "-print_format", "json", "-show_format", "-show_streams"],
+        ...["-o", "probe.json", "in.media"],
+      ],
+      inputs: { "in.media": input },
+      outputs: ["probe.json"],
+      timeoutMs: options.timeoutMs,
+    });
+  } catch (error) {
+    throw explain(error, what, labels);
+  }
+  const report = parseProbeReport(result.outputs["probe.json"]);
+  // ffprobe's exit code is meaningless here, so a report without a format is the failure signal.
+  if (!report?.format) {
+    throw explain(new FfmpegError("ffprobe printed no report", { log: result.log }), what, labels);
+  }
+  const duration = Number(report.format.duration);
+  return {
+    durationSeconds: report.format.duration !== undefined && Number.isFinite(duration)
+      ? duration
+      : null,
+    streams: (report.streams ?? []).flatMap((stream) =>
+      stream.codec_type === "video" || stream.codec_type === "audio"
+        ? [{ kind: stream.codec_type, codec: stream.codec_name ?? "unknown" }]
+        : []
+    ),
+  };
+}
+
+interface ProbeReport {
+  format?: { duration?: string };
+  streams?: { codec_type?: string; codec_name?: string }[];
+}
+
+function parseProbeReport(bytes: Uint8Array): ProbeReport | null {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as ProbeReport;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decoding costs time per second of audio, not per byte: 1 MB of Opus at
+ * 32 kbit/s is about 4 minutes and took about 0.6 s to decode here, so the
+ * pool's default of 1 s per MB (meant for copying packets) leaves too little
+ * room on a busy machine or at lower bitrates.
+ */
+function decodeTimeoutMs(inputBytes: number): number {
+  return 30_000 + 3_000 * inputBytes / 1e6;
+}
+
+async function runToFile(
+  pool: FfmpegPool,
+  what: string,
+  labels: Record<string, string>,
+  job: FfmpegJob & { outputs: [string] },
+): Promise<Uint8Array> {
+  try {
+    const result = await pool.run(job);
+    return result.outputs[job.outputs[0]];
+  } catch (error) {
+    throw explain(error, what, labels);
+  }
+}
+
+/**
+ * Turns ffmpeg's log into a sentence about the input that was wrong.
+ * `labels` maps the in-memory file names, in input order, to how the user
+ * knows them.
+ */
+function explain(error: unknown, what: string, labels: Record<string, string>): unknown {
+  if (!(error instanceof FfmpegError)) return error;
+  const options = { exitCode: error.exitCode, log: error.log, cause: error };
+  const names = Object.keys(labels);
+  const lines = error.log.split("\n").map((line) => line.trim()).filter(Boolean).reverse();
+  for (const line of lines) {
+    const separator = line.indexOf(": ");
+    const name = line.slice(0, separator);
+    if (separator > 0 && name in labels) {
+      let reason = lowerFirst(line.slice(separator + 2));
+      // The demuxer's bare "I/O error" means it hit the end of the data inside the header.
+      if (reason === "I/O error" && error.log.includes("File ended prematurely")) {
+        reason = "the file ends before its header is complete";
+      }
+      return new FfmpegError(`The ${labels[name]} could not be read: ${reason}`, options);
+    }
+    const unmatched = /^Stream map '(\d+):([va])/.exec(line);
+    if (unmatched && names[Number(unmatched[1])]) {
+      const kind = unmatched[2] === "v" ? "video" : "audio";
+      const label = labels[names[Number(unmatched[1])]];
+      return new FfmpegError(`The ${label} has no ${kind} stream`, options);
+    }
+  }
+  // A timeout has no log; its own message says what happened.
+  const detail = lines.find((line) => !/^(Conversion failed!|Exiting normally|Aborted\(\))/.test(line));
+  return new FfmpegError(`${what} failed: ${detail ?? error.message}`, options);
+}
+
+/** "Invalid data" becomes "invalid data" inside a sentence; "I/O error" stays. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}

@@ -1,0 +1,539 @@
+/**
+ * One candidate's WebSocket connection to their interview: streams questions
+ * out, takes media chunks and transcripts in, acknowledges each chunk once
+ * it is durable, and hands finished answers to finalization.
+ *
+ * Messages of one connection are handled strictly in order, one at a time;
+ * the bytes waiting for their turn are bounded, beyond which chunks are
+ * refused with `overloaded` (the client resends them) instead of buffered.
+ *
+ * @module
+ */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { AuthUser } from "../http/api.ts";
+import { findInterview, type QuestionAnswerRow } from "../db/interviews.ts";
+import { proctoringEvents, questionAnswers, transcriptSegments } from "../db/schema.ts";
+import { toQuestionAnswerOut } from "../http/schemas.ts";
+import { stagedStream, StreamWriter } from "../media/recordings.ts";
+import { queueFinalization } from "../media/finalize.ts";
+import { crc32 } from "../media/bytes.ts";
+import {
+  type ClientMessage,
+  decodeFrame,
+  type ErrorCode,
+  FrameError,
+  type MediaFrame,
+  parseClientMessage,
+  PROTOCOL_VERSION,
+  type QuestionMessage,
+  type ServerMessage,
+  type SessionMessage,
+  type StreamName,
+} from "./protocol.ts";
+import type { LiveEvent } from "./event_bus.ts";
+import type { RealtimeContext } from "./context.ts";
+import { log } from "../log.ts";
+
+/** Close codes this server uses after the upgrade. */
+export const CloseCode = {
+  completed: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  internal: 1011,
+  replaced: 4000,
+  limit: 4008,
+} as const;
+
+/** Protocol errors (garbage) tolerated before the connection is closed. */
+const MAX_PROTOCOL_ERRORS = 50;
+const STATS_INTERVAL_MS = 2000;
+const FINALIZE_POLL_MS = 3000;
+
+interface OpenAnswer {
+  qa: QuestionAnswerRow;
+  writers: Map<StreamName, StreamWriter>;
+  deadlineTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Loads the question the candidate is on: the first one not yet final. */
+async function currentQuestion(ctx: RealtimeContext, interviewId: number) {
+  const rows = await ctx.db.select().from(questionAnswers).where(and(
+    eq(questionAnswers.interviewId, interviewId),
+    inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"]),
+  )).orderBy(asc(questionAnswers.questionId)).limit(1);
+  return rows[0];
+}
+
+async function questionCount(ctx: RealtimeContext, interviewId: number): Promise<number> {
+  const rows = await ctx.db.select({ id: questionAnswers.id }).from(questionAnswers)
+    .where(eq(questionAnswers.interviewId, interviewId));
+  return rows.length;
+}
+
+/** A live connection of the candidate of one interview. */
+export class CandidateSession {
+  /** Distinguishes this connection from a newer one of the same candidate. */
+  readonly id = crypto.randomUUID();
+  private queue: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  private protocolErrors = 0;
+  private answer: OpenAnswer | null = null;
+  private handledFinal = new Set<number>();
+  private closed = false;
+  private replaced = false;
+  private statsTimer?: ReturnType<typeof setInterval>;
+  private pollTimer?: ReturnType<typeof setInterval>;
+  private bytesSinceStats = new Map<StreamName, number>();
+  private markDone!: () => void;
+  /** Settles once the connection is closed and cleaned up. */
+  readonly done = new Promise<void>((resolve) => this.markDone = resolve);
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly ctx: RealtimeContext,
+    readonly user: AuthUser,
+    readonly interviewId: number,
+  ) {
+    socket.binaryType = "arraybuffer";
+    socket.onopen = () => this.enqueue(() => this.open());
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = () => this.enqueue(() => this.cleanUp());
+    socket.onerror = () => {};
+  }
+
+  /** Runs `task` after every earlier message of this connection. */
+  private enqueue(task: () => Promise<void>, bytes = 0): void {
+    this.queue = this.queue.then(task).catch((error) => {
+      log.error("realtime session error", { interview_id: this.interviewId, error });
+      this.send({ type: "error", code: "internal_error", message: "The server failed to handle a message; it was logged." });
+    }).finally(() => {
+      this.queuedBytes -= bytes;
+    });
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private error(code: ErrorCode, message: string, extra: Partial<Extract<ServerMessage, { type: "error" }>> = {}) {
+    this.send({ type: "error", code, message, ...extra });
+  }
+
+  /** Closes the connection with `code`; the reason is for logs and debugging. */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  private publish(type: string, fields: Record<string, unknown> = {}): void {
+    this.ctx.bus.publish({ interview_id: this.interviewId, type, ...fields });
+  }
+
+  private receive(data: unknown): void {
+    if (this.closed) return;
+    if (typeof data === "string") {
+      this.enqueue(() => this.handleText(data));
+      return;
+    }
+    const bytes = new Uint8Array(data as ArrayBuffer);
+    const limit = this.ctx.config.MAX_FRAME_KB * 1024;
+    if (bytes.byteLength > limit + 64) {
+      this.error("frame_too_large", `A media frame may carry at most ${limit} bytes; send smaller chunks.`);
+      return;
+    }
+    if (this.queuedBytes + bytes.byteLength > this.ctx.maxQueuedBytes) {
+      // Refusing is what bounds memory: the client keeps the chunk and resends it.
+      this.error("overloaded", "Too many bytes are waiting to be written; resend from the last acknowledged offset.");
+      return;
+    }
+    this.queuedBytes += bytes.byteLength;
+    this.enqueue(() => this.handleFrame(bytes), bytes.byteLength);
+  }
+
+  private protocolError(code: "bad_message" | "bad_frame", message: string): void {
+    this.error(code, message);
+    if (++this.protocolErrors > MAX_PROTOCOL_ERRORS) this.close(CloseCode.policy, "too many malformed messages");
+  }
+
+  private async open(): Promise<void> {
+    const now = new Date();
+    await this.ctx.presence.connected(this.interviewId, this.id, now);
+    this.publish("candidate.connected", { at: now.toISOString(), connection_id: this.id });
+    this.statsTimer = setInterval(() => this.reportStats(), STATS_INTERVAL_MS);
+    const interview = await findInterview(this.ctx.db, this.interviewId);
+    if (!interview) return this.close(CloseCode.policy, "interview gone");
+    const qa = interview.status === "in_progress" ? await currentQuestion(this.ctx, this.interviewId) : undefined;
+    const session: SessionMessage = {
+      type: "session",
+      protocol: PROTOCOL_VERSION,
+      interview: { id: interview.id, name: interview.interviewName, status: interview.status },
+      question: qa ? await this.questionMessage(qa) : null,
+      answer: null,
+      limits: {
+        max_frame_bytes: this.ctx.config.MAX_FRAME_KB * 1024,
+        max_answer_bytes: this.ctx.config.MAX_ANSWER_MB * 1024 * 1024,
+        answer_time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
+        reconnect_grace_s: this.ctx.config.RECONNECT_GRACE_S,
+      },
+    };
+    if (qa && qa.status !== "NEW") {
+      const streams: NonNullable<SessionMessage["answer"]>["streams"] = {};
+      for (const stream of qa.media?.streams ?? []) {
+        const staged = await stagedStream(this.ctx.config.DATA_DIR, this.interviewId, qa.questionId, stream);
+        streams[stream] = { committed: staged.committed, ended: staged.ended };
+      }
+      session.answer = { question_id: qa.questionId, status: qa.status, streams };
+      this.answer = { qa, writers: new Map() };
+      if (qa.status === "RECORDING") this.armDeadline();
+      else this.watchFinalization();
+    }
+    this.send(session);
+    if (interview.status !== "in_progress") {
+      this.send({ type: "interview.completed", interview_id: interview.id, status: interview.status });
+      this.close(CloseCode.completed, "interview finished");
+    } else if (qa?.status === "NEW") {
+      this.publish("question.asked", { question_id: qa.questionId, text: qa.questionText });
+    }
+  }
+
+  private async questionMessage(qa: QuestionAnswerRow): Promise<QuestionMessage> {
+    return {
+      type: "question",
+      question_id: qa.questionId,
+      number: qa.questionId,
+      total: await questionCount(this.ctx, this.interviewId),
+      text: qa.questionText,
+      time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
+      started_at: qa.startedAt?.toISOString() ?? null,
+    };
+  }
+
+  private async handleText(text: string): Promise<void> {
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) return this.protocolError("bad_message", parsed.error);
+    const message = parsed.message;
+    switch (message.type) {
+      case "answer.start":
+        return await this.startAnswer(message);
+      case "stream.end":
+        return await this.endStream(message);
+      case "answer.end":
+        return await this.endAnswer(message.question_id);
+      case "transcript":
+        return await this.transcript(message);
+      case "event":
+        return await this.proctoring(message);
+      case "ping":
+        return this.send({ type: "pong", id: message.id });
+    }
+  }
+
+  /** The open answer for `questionId`, or an error sent to the client. */
+  private answerFor(questionId: number): OpenAnswer | null {
+    if (this.answer?.qa.questionId === questionId) return this.answer;
+    this.error("not_current_question", `Question ${questionId} is not the current question.`, { question_id: questionId });
+    return null;
+  }
+
+  private async startAnswer(message: Extract<ClientMessage, { type: "answer.start" }>): Promise<void> {
+    const qa = await currentQuestion(this.ctx, this.interviewId);
+    if (!qa || qa.questionId !== message.question_id) {
+      return this.error("not_current_question", `Question ${message.question_id} is not the current question.`, {
+        question_id: message.question_id,
+      });
+    }
+    let row = qa;
+    if (qa.status === "NEW") {
+      const now = new Date();
+      const [started] = await this.ctx.db.update(questionAnswers).set({
+        status: "RECORDING",
+        startedAt: now,
+        deadlineAt: new Date(now.getTime() + this.ctx.config.ANSWER_TIME_LIMIT_S * 1000),
+        media: { streams: message.streams, mimeTypes: message.mime_types ?? {} },
+        updatedAt: now,
+      }).where(and(eq(questionAnswers.id, qa.id), eq(questionAnswers.status, "NEW"))).returning();
+      if (!started) return await this.startAnswer(message);
+      row = started;
+      this.publish("answer.started", {
+        question_id: row.questionId,
+        started_at: row.startedAt!.toISOString(),
+        streams: message.streams,
+      });
+    } else if (qa.status !== "RECORDING") {
+      return this.error("answer_not_started", `Question ${qa.questionId} is already being processed.`, {
+        question_id: qa.questionId,
+      });
+    }
+    if (this.answer?.qa.id !== row.id) {
+      this.closeWriters();
+      this.answer = { qa: row, writers: new Map() };
+    } else {
+      this.answer.qa = row;
+    }
+    this.armDeadline();
+    this.send({
+      type: "answer.started",
+      question_id: row.questionId,
+      started_at: row.startedAt!.toISOString(),
+      deadline: row.deadlineAt!.toISOString(),
+    });
+  }
+
+  private armDeadline(): void {
+    const answer = this.answer;
+    if (!answer?.qa.deadlineAt) return;
+    clearTimeout(answer.deadlineTimer);
+    const delay = Math.max(0, answer.qa.deadlineAt.getTime() - Date.now());
+    answer.deadlineTimer = setTimeout(() => this.enqueue(() => this.timeUp(answer)), delay);
+  }
+
+  private async timeUp(answer: OpenAnswer): Promise<void> {
+    if (this.answer !== answer || answer.qa.status !== "RECORDING") return;
+    this.error("answer_time_exceeded", "The time for this answer is up; what arrived so far is kept and evaluated.", {
+      question_id: answer.qa.questionId,
+    });
+    await this.submit(answer, "time limit reached");
+  }
+
+  private async writer(answer: OpenAnswer, stream: StreamName): Promise<StreamWriter> {
+    let writer = answer.writers.get(stream);
+    if (!writer) {
+      writer = await StreamWriter.open(this.ctx.config.DATA_DIR, this.interviewId, answer.qa.questionId, stream);
+      answer.writers.set(stream, writer);
+    }
+    return writer;
+  }
+
+  private async handleFrame(bytes: Uint8Array): Promise<void> {
+    let frame: MediaFrame;
+    try {
+      frame = decodeFrame(bytes);
+    } catch (error) {
+      if (error instanceof FrameError) return this.protocolError("bad_frame", error.message);
+      throw error;
+    }
+    const where = { question_id: frame.questionId, stream: frame.stream };
+    const answer = this.answerFor(frame.questionId);
+    if (!answer) return;
+    if (!answer.qa.media?.streams.includes(frame.stream)) {
+      return this.error("stream_not_open", `The ${frame.stream} stream was not declared in answer.start.`, where);
+    }
+    if (frame.crc32 !== undefined && crc32(frame.payload) !== frame.crc32) {
+      return this.error("checksum_mismatch", "The chunk's CRC-32 does not match its bytes; resend it.", where);
+    }
+    const writer = await this.writer(answer, frame.stream);
+    const end = frame.offset + frame.payload.byteLength;
+    if (end <= writer.committed) {
+      return this.send({ type: "ack", ...where, seq: frame.seq, committed: writer.committed });
+    }
+    if (answer.qa.status !== "RECORDING") {
+      return this.error("answer_time_exceeded", "This answer is closed; its media can no longer change.", where);
+    }
+    if (writer.ended) return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
+    let total = end - writer.committed;
+    for (const other of answer.writers.values()) total += other.committed;
+    const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
+    if (total > maxAnswerBytes) {
+      this.error("answer_too_large", `An answer may hold at most ${maxAnswerBytes} bytes of media.`, where);
+      await this.submit(answer, "answer size limit reached");
+      return;
+    }
+    const before = writer.committed;
+    const outcome = await writer.write(frame.offset, frame.payload);
+    if (outcome.kind === "gap") {
+      return this.error(
+        "wrong_offset",
+        `Expected offset ${outcome.expected} on the ${frame.stream} stream, got ${frame.offset}.`,
+        { ...where, expected_offset: outcome.expected },
+      );
+    }
+    this.bytesSinceStats.set(frame.stream, (this.bytesSinceStats.get(frame.stream) ?? 0) + writer.committed - before);
+    this.send({ type: "ack", ...where, seq: frame.seq, committed: writer.committed });
+  }
+
+  private async endStream(message: Extract<ClientMessage, { type: "stream.end" }>): Promise<void> {
+    const where = { question_id: message.question_id, stream: message.stream };
+    const answer = this.answerFor(message.question_id);
+    if (!answer) return;
+    if (!answer.qa.media?.streams.includes(message.stream)) {
+      return this.error("stream_not_open", `The ${message.stream} stream was not declared in answer.start.`, where);
+    }
+    const writer = await this.writer(answer, message.stream);
+    if (!writer.ended) {
+      if (writer.committed < message.final_offset) {
+        return this.error(
+          "incomplete_stream",
+          `The server has ${writer.committed} of the ${message.final_offset} bytes; send the rest first.`,
+          { ...where, expected_offset: writer.committed },
+        );
+      }
+      if (writer.committed > message.final_offset) {
+        return this.error("bad_message", `final_offset ${message.final_offset} is below the ${writer.committed} bytes received.`, where);
+      }
+      await writer.end();
+    }
+    this.send({ type: "stream.ended", ...where, committed: writer.committed });
+  }
+
+  private async endAnswer(questionId: number): Promise<void> {
+    const answer = this.answerFor(questionId);
+    if (!answer) return;
+    if (answer.qa.status === "RECORDING") {
+      const open: StreamName[] = [];
+      for (const stream of answer.qa.media?.streams ?? []) {
+        if (!(await this.writer(answer, stream)).ended) open.push(stream);
+      }
+      if (open.length) {
+        return this.error("streams_open", `End these streams first: ${open.join(", ")}.`, { question_id: questionId });
+      }
+      await this.submit(answer, "answer ended");
+    }
+    this.send({ type: "answer.accepted", question_id: questionId });
+  }
+
+  /** Ends what is open and queues finalization; the answer takes no more media. */
+  private async submit(answer: OpenAnswer, reason: string): Promise<void> {
+    clearTimeout(answer.deadlineTimer);
+    for (const writer of answer.writers.values()) await writer.end();
+    if (await queueFinalization(this.ctx.db, answer.qa, reason)) {
+      this.publish("answer.processing", { question_id: answer.qa.questionId, reason });
+      this.ctx.pokeJobs();
+    }
+    answer.qa = { ...answer.qa, status: "PROCESSING" };
+    this.watchFinalization();
+  }
+
+  /**
+   * Checks now and then whether the answer was finalized, in case the
+   * `finalized` event was lost (e.g. its instance crashed after storing it).
+   */
+  private watchFinalization(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = setInterval(() =>
+      this.enqueue(async () => {
+        const qa = this.answer?.qa;
+        if (!qa) return clearInterval(this.pollTimer);
+        const [row] = await this.ctx.db.select().from(questionAnswers).where(eq(questionAnswers.id, qa.id));
+        if (row && (row.status === "ANSWERED" || row.status === "FAILED")) {
+          await this.finalized(toQuestionAnswerOut(row, { isCandidate: false }));
+        }
+      }), FINALIZE_POLL_MS);
+  }
+
+  private async transcript(message: Extract<ClientMessage, { type: "transcript" }>): Promise<void> {
+    const answer = this.answerFor(message.question_id);
+    if (!answer) return;
+    if (answer.qa.status !== "RECORDING") {
+      return this.error("answer_time_exceeded", "This answer is closed; its transcript can no longer change.", {
+        question_id: message.question_id,
+      });
+    }
+    if (message.is_final && message.text.trim()) {
+      await this.ctx.db.insert(transcriptSegments).values({
+        questionAnswerId: answer.qa.id,
+        text: message.text,
+        startMs: message.start_ms,
+        endMs: message.end_ms,
+      });
+    }
+    this.publish("transcript", {
+      question_id: message.question_id,
+      text: message.text,
+      is_final: message.is_final,
+      start_ms: message.start_ms,
+      end_ms: message.end_ms,
+    });
+  }
+
+  private async proctoring(message: Extract<ClientMessage, { type: "event" }>): Promise<void> {
+    const occurredAt = new Date(message.at);
+    await this.ctx.db.insert(proctoringEvents).values({
+      interviewId: this.interviewId,
+      questionId: message.question_id ?? this.answer?.qa.questionId ?? null,
+      kind: message.kind,
+      occurredAt,
+      detail: message.detail ?? null,
+    });
+    this.publish("proctoring", {
+      question_id: message.question_id ?? this.answer?.qa.questionId ?? null,
+      kind: message.kind,
+      at: occurredAt.toISOString(),
+      detail: message.detail ?? null,
+    });
+  }
+
+  private reportStats(): void {
+    const answer = this.answer;
+    if (!answer || this.bytesSinceStats.size === 0) return;
+    const streams: Record<string, { committed: number; bitrate_kbps: number }> = {};
+    for (const [stream, bytes] of this.bytesSinceStats) {
+      streams[stream] = {
+        committed: answer.writers.get(stream)?.committed ?? 0,
+        bitrate_kbps: Math.round((bytes * 8) / STATS_INTERVAL_MS),
+      };
+    }
+    this.bytesSinceStats.clear();
+    this.publish("stream.stats", { question_id: answer.qa.questionId, streams });
+  }
+
+  /** Handles an event of this interview from the bus. */
+  onEvent(event: LiveEvent): void {
+    if (event.type === "finalized") {
+      this.enqueue(() => this.finalized(event.question as Record<string, unknown>));
+    } else if (event.type === "interview.completed") {
+      this.enqueue(async () => {
+        this.send({ type: "interview.completed", interview_id: this.interviewId, status: String(event.status) });
+        this.close(CloseCode.completed, "interview finished");
+      });
+    } else if (event.type === "candidate.connected" && event.connection_id !== this.id) {
+      // Events from other instances may arrive late: the database says who is newest.
+      this.enqueue(async () => {
+        if (await this.ctx.presence.isCurrent(this.interviewId, this.id)) return;
+        this.replaced = true;
+        this.close(CloseCode.replaced, "replaced by a newer connection");
+      });
+    }
+  }
+
+  private async finalized(question: Record<string, unknown>): Promise<void> {
+    const id = Number(question.id);
+    if (this.handledFinal.has(id)) return;
+    this.handledFinal.add(id);
+    this.send({ type: "finalized", question });
+    if (this.answer?.qa.id === id) {
+      clearTimeout(this.answer.deadlineTimer);
+      clearInterval(this.pollTimer);
+      this.closeWriters();
+      this.answer = null;
+    }
+    const next = await currentQuestion(this.ctx, this.interviewId);
+    if (next && next.status === "NEW") {
+      this.send(await this.questionMessage(next));
+      this.publish("question.asked", { question_id: next.questionId, text: next.questionText });
+    }
+  }
+
+  private closeWriters(): void {
+    for (const writer of this.answer?.writers.values() ?? []) writer.close();
+  }
+
+  private async cleanUp(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    clearInterval(this.pollTimer);
+    if (this.answer) clearTimeout(this.answer.deadlineTimer);
+    this.closeWriters();
+    this.ctx.unregister(this);
+    try {
+      if (!this.replaced) {
+        const now = new Date();
+        await this.ctx.presence.disconnected(this.interviewId, this.id, now);
+        this.publish("candidate.disconnected", { at: now.toISOString(), connection_id: this.id });
+      }
+    } finally {
+      this.markDone();
+    }
+  }
+}

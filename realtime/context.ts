@@ -1,0 +1,24 @@
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { EventBus } from "./event_bus.ts";
+
+/** What realtime sessions need from the server around them. */
+export interface RealtimeContext {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  /** Bytes of media a connection may have waiting to be written. */
+  maxQueuedBytes: number;
+  /** Tells this instance's job runner that work was queued. */
+  pokeJobs(): void;
+  presence: {
+    /** Records `connectionId` as the candidate's current connection. */
+    connected(interviewId: number, connectionId: string, at: Date): Promise<void>;
+    /** Records the disconnection, unless a newer connection took over. */
+    disconnected(interviewId: number, connectionId: string, at: Date): Promise<void>;
+    /** Whether `connectionId` is still the candidate's current connection. */
+    isCurrent(interviewId: number, connectionId: string): Promise<boolean>;
+  };
+  /** Forgets a closed session. */
+  unregister(session: { interviewId: number; user: { id: number } }): void;
+}

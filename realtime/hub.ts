@@ -1,0 +1,119 @@
+/**
+ * This instance's live connections: candidate sessions by interview and
+ * observers, fed from the event bus, with presence heartbeats.
+ *
+ * @module
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import { interviews } from "../db/schema.ts";
+import type { AuthUser } from "../http/api.ts";
+import type { EventBus, LiveEvent } from "./event_bus.ts";
+import type { RealtimeContext } from "./context.ts";
+import { CandidateSession, CloseCode } from "./candidate_session.ts";
+import { ObserverSession } from "./observer_session.ts";
+import { log } from "../log.ts";
+
+const HEARTBEAT_MS = 10_000;
+
+/** Owns the live connections of this instance. */
+export class RealtimeHub implements RealtimeContext {
+  readonly maxQueuedBytes: number;
+  private readonly candidates = new Map<number, Set<CandidateSession>>();
+  private readonly connectionsPerUser = new Map<number, number>();
+  private readonly observers = new Set<ObserverSession>();
+  private readonly unsubscribe: () => void;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+
+  constructor(
+    readonly config: Config,
+    readonly db: Db,
+    readonly bus: EventBus,
+    readonly pokeJobs: () => void,
+  ) {
+    // Room for a few frames in flight at the largest frame size.
+    this.maxQueuedBytes = Math.max(16 * 1024 * 1024, 4 * config.MAX_FRAME_KB * 1024);
+    this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+  }
+
+  readonly presence = {
+    connected: async (interviewId: number, connectionId: string, at: Date) => {
+      await this.db.update(interviews)
+        .set({ candidateConnectionId: connectionId, candidateSeenAt: at, candidateDisconnectedAt: null })
+        .where(eq(interviews.id, interviewId));
+    },
+    disconnected: async (interviewId: number, connectionId: string, at: Date) => {
+      await this.db.update(interviews).set({ candidateDisconnectedAt: at })
+        .where(and(eq(interviews.id, interviewId), eq(interviews.candidateConnectionId, connectionId)));
+    },
+    isCurrent: async (interviewId: number, connectionId: string) => {
+      const [row] = await this.db.select({ id: interviews.candidateConnectionId }).from(interviews)
+        .where(eq(interviews.id, interviewId));
+      return row?.id === connectionId;
+    },
+  };
+
+  private async beat(): Promise<void> {
+    const ids = [...this.candidates.keys()];
+    if (ids.length === 0) return;
+    try {
+      await this.db.update(interviews).set({ candidateSeenAt: new Date() }).where(inArray(interviews.id, ids));
+    } catch (error) {
+      log.warn("presence heartbeat failed", { error });
+    }
+  }
+
+  private dispatch(event: LiveEvent): void {
+    for (const session of this.candidates.get(event.interview_id) ?? []) session.onEvent(event);
+    for (const observer of this.observers) observer.onEvent(event);
+  }
+
+  /** How many candidate connections `userId` has open on this instance. */
+  connectionsOf(userId: number): number {
+    return this.connectionsPerUser.get(userId) ?? 0;
+  }
+
+  /** Takes over an upgraded socket as the candidate's session of `interviewId`. */
+  acceptCandidate(socket: WebSocket, user: AuthUser, interviewId: number): void {
+    const session = new CandidateSession(socket, this, user, interviewId);
+    let sessions = this.candidates.get(interviewId);
+    if (!sessions) this.candidates.set(interviewId, sessions = new Set());
+    sessions.add(session);
+    this.connectionsPerUser.set(user.id, this.connectionsOf(user.id) + 1);
+  }
+
+  /** Takes over an upgraded socket as an observer (of one interview, or all when null). */
+  acceptObserver(socket: WebSocket, interviewId: number | null): void {
+    this.observers.add(new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o)));
+  }
+
+  unregister(session: { interviewId: number; user: { id: number } }): void {
+    const sessions = this.candidates.get(session.interviewId);
+    if (sessions?.delete(session as CandidateSession) && sessions.size === 0) this.candidates.delete(session.interviewId);
+    const count = this.connectionsOf(session.user.id) - 1;
+    if (count > 0) this.connectionsPerUser.set(session.user.id, count);
+    else this.connectionsPerUser.delete(session.user.id);
+  }
+
+  /**
+   * Closes every connection (the server is going away; clients reconnect
+   * elsewhere) and waits a little for the sessions to record that.
+   */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const closing: Promise<void>[] = [];
+    for (const sessions of this.candidates.values()) {
+      for (const session of sessions) {
+        session.close(CloseCode.goingAway, "server shutting down");
+        closing.push(session.done);
+      }
+    }
+    for (const observer of this.observers) observer.close(CloseCode.goingAway, "server shutting down");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closing), new Promise((resolve) => timer = setTimeout(resolve, 2000))]);
+    clearTimeout(timer);
+    this.unsubscribe();
+  }
+}

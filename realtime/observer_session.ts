@@ -1,0 +1,150 @@
+/**
+ * Interviewers' and admins' live views: one interview, or every live
+ * interview. On join an observer gets the current state, then every event
+ * as it happens, from whichever instance it happens on.
+ *
+ * @module
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { interviews, proctoringEvents, questionAnswers, transcriptSegments, users } from "../db/schema.ts";
+import { interviewStats, listQuestions } from "../db/interviews.ts";
+import { toQuestionAnswerOut } from "../http/schemas.ts";
+import type { LiveEvent } from "./event_bus.ts";
+import { log } from "../log.ts";
+
+/** A connection counts as live while its heartbeat is younger than this. */
+export const PRESENCE_TIMEOUT_MS = 30_000;
+
+/** SQL condition: the candidate of the interview has a live connection. */
+function candidateOnline(now = new Date()) {
+  return and(
+    gt(interviews.candidateSeenAt, new Date(now.getTime() - PRESENCE_TIMEOUT_MS)),
+    or(isNull(interviews.candidateDisconnectedAt), lt(interviews.candidateDisconnectedAt, interviews.candidateSeenAt)),
+  );
+}
+
+/** Whether the candidate of `interview` has a live connection. */
+export function isOnline(
+  interview: { candidateSeenAt: Date | null; candidateDisconnectedAt: Date | null },
+  now = Date.now(),
+): boolean {
+  const seen = interview.candidateSeenAt?.getTime();
+  if (seen === undefined || seen < now - PRESENCE_TIMEOUT_MS) return false;
+  return !interview.candidateDisconnectedAt || interview.candidateDisconnectedAt.getTime() < seen;
+}
+
+async function interviewState(db: Db, interviewId: number): Promise<Record<string, unknown>> {
+  const [row] = await db.select({ interview: interviews, username: users.username })
+    .from(interviews).innerJoin(users, eq(users.id, interviews.userId)).where(eq(interviews.id, interviewId));
+  const questions = await listQuestions(db, interviewId);
+  const current = questions.find((q) => q.status === "NEW" || q.status === "RECORDING" || q.status === "PROCESSING");
+  const transcript = current
+    ? await db.select({ text: transcriptSegments.text, start_ms: transcriptSegments.startMs, end_ms: transcriptSegments.endMs })
+      .from(transcriptSegments).where(eq(transcriptSegments.questionAnswerId, current.id))
+      .orderBy(asc(transcriptSegments.startMs))
+    : [];
+  const proctoring = await db.select({
+    question_id: proctoringEvents.questionId,
+    kind: proctoringEvents.kind,
+    at: proctoringEvents.occurredAt,
+    detail: proctoringEvents.detail,
+  }).from(proctoringEvents).where(eq(proctoringEvents.interviewId, interviewId))
+    .orderBy(desc(proctoringEvents.occurredAt)).limit(200);
+  return {
+    type: "observe.state",
+    interview: {
+      interview_id: row.interview.id,
+      interview_name: row.interview.interviewName,
+      username: row.username,
+      status: row.interview.status,
+      created_at: row.interview.createdAt.toISOString(),
+      candidate_online: isOnline(row.interview),
+    },
+    current_question_id: current?.questionId ?? null,
+    questions: questions.map((q) => toQuestionAnswerOut(q, { isCandidate: false })),
+    transcript,
+    proctoring: proctoring.reverse().map((p) => ({ ...p, at: p.at.toISOString() })),
+  };
+}
+
+async function liveState(db: Db): Promise<Record<string, unknown>> {
+  const rows = await db.select({ interview: interviews, username: users.username }).from(interviews)
+    .innerJoin(users, eq(users.id, interviews.userId))
+    .where(and(eq(interviews.status, "in_progress"), candidateOnline()))
+    .orderBy(desc(interviews.candidateSeenAt)).limit(500);
+  const ids = rows.map((r) => r.interview.id);
+  const [stats, open] = await Promise.all([
+    interviewStats(db, ids),
+    ids.length
+      ? db.select({ interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId, status: questionAnswers.status })
+        .from(questionAnswers)
+        .where(and(inArray(questionAnswers.interviewId, ids), inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"])))
+        .orderBy(asc(questionAnswers.questionId))
+      : Promise.resolve([]),
+  ]);
+  const current = new Map<number, number>();
+  for (const q of open) if (!current.has(q.interviewId)) current.set(q.interviewId, q.questionId);
+  return {
+    type: "live.state",
+    interviews: rows.map(({ interview, username }) => ({
+      interview_id: interview.id,
+      interview_name: interview.interviewName,
+      username,
+      status: interview.status,
+      current_question_id: current.get(interview.id) ?? null,
+      question_count: stats.get(interview.id)?.questionCount ?? 0,
+      answered_count: stats.get(interview.id)?.answeredCount ?? 0,
+    })),
+  };
+}
+
+/** One observer connection: of interview `interviewId`, or of all live interviews when null. */
+export class ObserverSession {
+  private ready = false;
+  private backlog: LiveEvent[] = [];
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly db: Db,
+    readonly interviewId: number | null,
+    private readonly onClose: (session: ObserverSession) => void,
+  ) {
+    socket.onopen = () => this.start();
+    socket.onmessage = (event) => {
+      if (typeof event.data === "string" && event.data.includes('"ping"')) this.send({ type: "pong" });
+    };
+    socket.onclose = () => onClose(this);
+    socket.onerror = () => {};
+  }
+
+  private send(message: Record<string, unknown>): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private async start(): Promise<void> {
+    try {
+      this.send(this.interviewId === null ? await liveState(this.db) : await interviewState(this.db, this.interviewId));
+    } catch (error) {
+      log.error("observer state failed", { interview_id: this.interviewId, error });
+      this.socket.close(1011, "could not load the state");
+      return;
+    }
+    // Events that arrived while the state loaded follow it, so none is missed.
+    this.ready = true;
+    for (const event of this.backlog) this.send(event);
+    this.backlog = [];
+  }
+
+  /** Forwards a bus event if it concerns this observer. */
+  onEvent(event: LiveEvent): void {
+    if (this.interviewId !== null && event.interview_id !== this.interviewId) return;
+    if (this.ready) this.send(event);
+    else this.backlog.push(event);
+  }
+
+  /** Closes the connection. */
+  close(code: number, reason: string): void {
+    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(code, reason);
+  }
+}

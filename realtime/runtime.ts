@@ -1,0 +1,52 @@
+/**
+ * Everything behind the live channel, started and stopped together: the
+ * event bus, ffmpeg workers, the job runner that finalizes answers, the
+ * sweeper, and the hub of connections.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import type { InterviewEngine } from "../ai/engine.ts";
+import { createLocalBus, createPostgresBus, type EventBus } from "./event_bus.ts";
+import { RealtimeHub } from "./hub.ts";
+import { startSweeper } from "./sweeper.ts";
+import { FfmpegPool } from "../media/ffmpeg.ts";
+import { FINALIZE_JOB, finalizeJobHandler } from "../media/finalize.ts";
+import { startJobRunner } from "../jobs/runner.ts";
+
+/** The running live machinery of one instance. */
+export interface LiveRuntime {
+  hub: RealtimeHub;
+  bus: EventBus;
+  /** Closes connections, waits for running jobs, stops workers. */
+  stop(): Promise<void>;
+}
+
+/** Starts the live machinery on `database`. */
+export async function startLiveRuntime(
+  config: Config,
+  database: Database,
+  engine: InterviewEngine,
+  options: { sweepIntervalMs?: number } = {},
+): Promise<LiveRuntime> {
+  const { db } = database;
+  const bus = config.DATABASE_URL ? await createPostgresBus(config.DATABASE_URL, db) : createLocalBus();
+  const ffmpeg = new FfmpegPool({ concurrency: config.FINALIZE_CONCURRENCY });
+  const runner = startJobRunner(db, {
+    [FINALIZE_JOB]: finalizeJobHandler({ db, dataDir: config.DATA_DIR, engine, ffmpeg, bus }),
+  }, config.FINALIZE_CONCURRENCY);
+  const hub = new RealtimeHub(config, db, bus, () => runner.poke());
+  const sweeper = startSweeper({ db, config, bus, pokeJobs: () => runner.poke() }, options.sweepIntervalMs);
+  return {
+    hub,
+    bus,
+    async stop() {
+      await hub.close();
+      await sweeper.stop();
+      await runner.stop();
+      ffmpeg.close();
+      await bus.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Finds answers that nobody will end: past their time limit, or whose
+ * candidate left and did not come back within the grace period, and hands
+ * them to finalization; abandons interviews whose candidate stayed away.
+ * Every instance runs it; the job queue makes the work happen once.
+ *
+ * @module
+ */
+import { and, eq, isNotNull, lt, or } from "drizzle-orm";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import { interviews, questionAnswers } from "../db/schema.ts";
+import { queueFinalization } from "../media/finalize.ts";
+import { type EventBus, pruneEventPayloads } from "./event_bus.ts";
+import { PRESENCE_TIMEOUT_MS } from "./observer_session.ts";
+import { log } from "../log.ts";
+
+/** Lets the connected session's own deadline timer act first. */
+const DEADLINE_SLACK_MS = 2000;
+const PRUNE_EVERY = 300;
+
+/** When the candidate of an interview counts as gone since (null if never connected). */
+function awaySince(interview: { candidateSeenAt: Date | null; candidateDisconnectedAt: Date | null }): number | null {
+  if (interview.candidateDisconnectedAt) return interview.candidateDisconnectedAt.getTime();
+  if (!interview.candidateSeenAt) return null;
+  // No goodbye: the instance died. Its heartbeat stopped at the last sighting.
+  const staleAt = interview.candidateSeenAt.getTime() + PRESENCE_TIMEOUT_MS;
+  return staleAt < Date.now() ? interview.candidateSeenAt.getTime() : null;
+}
+
+/** One pass of the sweeper. Exported for tests. */
+export async function sweep(
+  deps: { db: Db; config: Config; bus: EventBus; pokeJobs: () => void },
+  now = new Date(),
+): Promise<void> {
+  const { db, config, bus } = deps;
+  const handOver = async (qa: { id: number; interviewId: number; questionId: number }, reason: string) => {
+    if (await queueFinalization(db, qa, reason)) {
+      bus.publish({ interview_id: qa.interviewId, type: "answer.processing", question_id: qa.questionId, reason });
+      deps.pokeJobs();
+    }
+  };
+
+  const overdue = await db.select({ id: questionAnswers.id, interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId })
+    .from(questionAnswers)
+    .where(and(eq(questionAnswers.status, "RECORDING"), lt(questionAnswers.deadlineAt, new Date(now.getTime() - DEADLINE_SLACK_MS))));
+  for (const qa of overdue) await handOver(qa, "time limit reached");
+
+  const inProgress = await db.select({
+    id: interviews.id,
+    candidateSeenAt: interviews.candidateSeenAt,
+    candidateDisconnectedAt: interviews.candidateDisconnectedAt,
+  }).from(interviews).where(and(
+    eq(interviews.status, "in_progress"),
+    or(isNotNull(interviews.candidateDisconnectedAt), lt(interviews.candidateSeenAt, new Date(now.getTime() - PRESENCE_TIMEOUT_MS))),
+  ));
+  for (const interview of inProgress) {
+    const since = awaySince(interview);
+    if (since === null) continue;
+    const away = now.getTime() - since;
+    if (away > config.ABANDON_AFTER_S * 1000) {
+      const [abandoned] = await db.update(interviews).set({ status: "abandoned", updatedAt: now, completedAt: now })
+        .where(and(eq(interviews.id, interview.id), eq(interviews.status, "in_progress"))).returning({ id: interviews.id });
+      if (abandoned) {
+        log.info("interview abandoned", { interview_id: interview.id, away_s: Math.round(away / 1000) });
+        bus.publish({ interview_id: interview.id, type: "interview.completed", status: "abandoned" });
+      }
+    } else if (away > config.RECONNECT_GRACE_S * 1000) {
+      const recording = await db.select({ id: questionAnswers.id, interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId })
+        .from(questionAnswers)
+        .where(and(eq(questionAnswers.interviewId, interview.id), eq(questionAnswers.status, "RECORDING")));
+      for (const qa of recording) await handOver(qa, "the candidate left and did not come back");
+    }
+  }
+}
+
+/** Runs {@link sweep} every `intervalMs` until stopped. */
+export function startSweeper(
+  deps: Parameters<typeof sweep>[0],
+  intervalMs = 2000,
+): { stop(): Promise<void> } {
+  let passes = 0;
+  let running = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      await sweep(deps);
+      if (++passes % PRUNE_EVERY === 0) await pruneEventPayloads(deps.db);
+    }).catch((error) => log.error("sweep failed", { error }));
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Recordings of answers, served with Range requests so players can seek.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import type { Api } from "../http/api.ts";
+import type { AppDeps } from "../http/deps.ts";
+import { HttpError } from "../http/errors.ts";
+import { findVisibleInterview } from "../http/access.ts";
+import { idParam } from "../http/schemas.ts";
+import { findQuestion, type QuestionAnswerRow } from "../db/interviews.ts";
+import { userTypes } from "../db/schema.ts";
+
+const kinds = ["camera", "screen", "audio", "combined", "wav"] as const;
+type Kind = typeof kinds[number];
+
+const contentTypes: Record<Kind, string> = {
+  camera: "video/webm",
+  screen: "video/webm",
+  audio: "audio/webm",
+  combined: "video/webm",
+  wav: "audio/wav",
+};
+
+function pathOf(row: QuestionAnswerRow, kind: Kind): string | null {
+  switch (kind) {
+    case "camera":
+      return row.cameraRecordingPath;
+    case "screen":
+      return row.screenRecordingPath;
+    case "audio":
+      return row.audioRecordingPath;
+    case "combined":
+      return row.combinedRecordingPath;
+    case "wav":
+      return row.media?.wavPath ?? null;
+  }
+}
+
+/** Parses a single `bytes=` range against `size`; null when absent, "invalid" when unsatisfiable. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "invalid" {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return "invalid";
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0) return "invalid";
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) return "invalid";
+  return { start, end };
+}
+
+/** Registers the recordings route. */
+export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
+  api.route({
+    method: "get",
+    path: "/interview/{interview_id}/questions/{question_id}/recordings/{kind}",
+    tag: "interview",
+    summary: "A recording of an answer (Range requests supported)",
+    description: "For the candidate who made it, interviewers and admins. Media players cannot send headers, " +
+      "so the token may also be given as ?token=.",
+    roles: userTypes,
+    tokenInQuery: true,
+    params: z.object({
+      interview_id: idParam,
+      question_id: z.coerce.number().int().min(1).max(65535),
+      kind: z.enum(kinds),
+    }),
+    responses: {
+      200: { description: "The whole file" },
+      206: { description: "The requested byte range" },
+      404: { description: "No such recording visible to you" },
+      416: { description: "The range lies outside the file" },
+    },
+  }, async (c, { params, user }) => {
+    const interview = await findVisibleInterview(deps.database.db, user, params.interview_id);
+    const row = await findQuestion(deps.database.db, interview.id, params.question_id);
+    const relative = row ? pathOf(row, params.kind) : null;
+    if (!relative) throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(join(deps.config.DATA_DIR, relative), { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw new HttpError(404, "The recording file is missing on the server.");
+      throw error;
+    }
+    const size = (await file.stat()).size;
+    const headers: Record<string, string> = {
+      "content-type": contentTypes[params.kind],
+      "accept-ranges": "bytes",
+      "cache-control": "private, max-age=3600",
+    };
+    const range = parseRange(c.req.header("range"), size);
+    if (range === "invalid") {
+      file.close();
+      throw new HttpError(416, `The requested range is outside the ${size}-byte file.`, {
+        "content-range": `bytes */${size}`,
+      });
+    }
+    if (range === null) {
+      return c.body(file.readable, 200, { ...headers, "content-length": String(size) });
+    }
+    await file.seek(range.start, Deno.SeekMode.Start);
+    const length = range.end - range.start + 1;
+    let left = length;
+    const body = file.readable.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          if (left <= 0) return;
+          const part = chunk.subarray(0, left);
+          left -= part.byteLength;
+          controller.enqueue(part);
+          if (left === 0) controller.terminate();
+        },
+      }),
+    );
+    return c.body(body, 206, {
+      ...headers,
+      "content-length": String(length),
+      "content-range": `bytes ${range.start}-${range.end}/${size}`,
+    });
+  });
+}

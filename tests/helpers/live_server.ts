@@ -1,0 +1,46 @@
+/**
+ * A real HTTP + WebSocket server on the shared test database, with the
+ * whole live machinery (bus, job runner, ffmpeg workers, sweeper), for
+ * tests of the realtime channel.
+ *
+ * @module
+ */
+import { createApp } from "../../app.ts";
+import { startLiveRuntime } from "../../realtime/runtime.ts";
+import { setupApp, type TestApp } from "./app.ts";
+
+/** A running live test server. */
+export interface LiveServer extends TestApp {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  /** `ws://127.0.0.1:<port>` */
+  wsBase: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server; on PostgreSQL (`TEST_DATABASE_URL`) events go through
+ * LISTEN/NOTIFY as in production. `env` overrides settings.
+ */
+export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
+  const databaseUrl = Deno.env.get("TEST_DATABASE_URL") || undefined;
+  const t = await setupApp({ ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  const config = t.deps.config;
+  const live = await startLiveRuntime(config, t.deps.database, t.deps.engine, { sweepIntervalMs: 200 });
+  const deps = { ...t.deps, config, hub: live.hub };
+  const app = createApp(deps);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    ...t,
+    app,
+    deps,
+    base,
+    wsBase: base.replace("http", "ws"),
+    async stop() {
+      await live.hub.close();
+      await server.shutdown();
+      await live.stop();
+    },
+  };
+}

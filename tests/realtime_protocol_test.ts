@@ -1,0 +1,216 @@
+// The live channel spoken frame by frame: a whole interview with real WebM,
+// repeated, out-of-order, oversized and garbage frames, and who may connect.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { encodeFrame, type StreamName } from "../realtime/protocol.ts";
+import { crc32 } from "../media/bytes.ts";
+import { FfmpegPool } from "../media/ffmpeg.ts";
+import { makeLiveWebm, splitIntoChunks } from "./fixtures/media.ts";
+import { readWebmLayout } from "./fixtures/webm.ts";
+import { type LiveServer, startLiveServer } from "./helpers/live_server.ts";
+import { handshakeStatus, RawPeer } from "./helpers/raw_peer.ts";
+
+const JD = "Backend engineer: TypeScript, PostgreSQL, Kubernetes, Docker, Redis, AWS.";
+
+function liveTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+async function interviewFor(server: LiveServer, username: string, questions = 2) {
+  const { id, token } = await server.user(username);
+  await server.request("POST", "/jd_resume/upload_jd", { token, body: { text: JD } });
+  const started = await server.request("POST", "/interview/start_interview", {
+    token,
+    body: { interview_name: "Live", question_count: questions },
+  });
+  const body = await started.json();
+  return { userId: id, token, interviewId: body.interview_id as number, questions: body.questions };
+}
+
+const fixturePool = new FfmpegPool({ concurrency: 2 });
+let fixtures: Promise<{ camera: Uint8Array; audio: Uint8Array }> | undefined;
+function media() {
+  fixtures ??= Promise.all([
+    makeLiveWebm(fixturePool, { seconds: 3, video: true, audio: false }),
+    makeLiveWebm(fixturePool, { seconds: 3, video: false, audio: true }),
+  ]).then(([camera, audio]) => ({ camera, audio }));
+  return fixtures;
+}
+
+function frame(questionId: number, stream: StreamName, seq: number, offset: number, payload: Uint8Array, checksum = true) {
+  return encodeFrame({ stream, questionId, seq, offset, payload, crc32: checksum ? crc32(payload) : undefined });
+}
+
+/** Sends `bytes` as chunks and waits for the last ack. */
+async function stream(peer: RawPeer, questionId: number, name: StreamName, bytes: Uint8Array, chunk = 16 * 1024) {
+  const chunks = splitIntoChunks(bytes, Array(Math.ceil(bytes.byteLength / chunk)).fill(chunk));
+  let offset = 0;
+  chunks.forEach((payload, seq) => {
+    peer.sendBinary(frame(questionId, name, seq, offset, payload));
+    offset += payload.byteLength;
+  });
+  await peer.next("ack", { question_id: questionId, stream: name, seq: chunks.length - 1 });
+  return offset;
+}
+
+liveTest("a whole interview over the protocol: real WebM in, finalized recordings out", async () => {
+  const server = await startLiveServer();
+  try {
+    const { token, interviewId } = await interviewFor(server, "ada");
+    const { camera, audio } = await media();
+    const peer = await RawPeer.open(`${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`);
+    const session = await peer.next("session");
+    assert.equal((session.question as { question_id: number }).question_id, 1);
+    assert.equal(session.answer, null);
+
+    peer.send({ type: "answer.start", question_id: 1, streams: ["camera", "audio"], mime_types: { camera: "video/webm" } });
+    const started = await peer.next("answer.started", { question_id: 1 });
+    assert.ok(Date.parse(String(started.deadline)) > Date.parse(String(started.started_at)));
+    const cameraBytes = await stream(peer, 1, "camera", camera);
+    const audioBytes = await stream(peer, 1, "audio", audio, 4096);
+    peer.send({ type: "transcript", question_id: 1, text: "I use PostgreSQL", is_final: false, start_ms: 0, end_ms: 500 });
+    peer.send({
+      type: "transcript",
+      question_id: 1,
+      text: "In my last project I tuned PostgreSQL indexes with EXPLAIN ANALYZE and cut p99 from 120 ms to 15 ms.",
+      is_final: true,
+      start_ms: 0,
+      end_ms: 4000,
+    });
+    peer.send({ type: "event", kind: "tab_hidden", at: Date.now() });
+    peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: cameraBytes });
+    peer.send({ type: "stream.end", question_id: 1, stream: "audio", final_offset: audioBytes });
+    assert.equal((await peer.next("stream.ended", { stream: "camera" })).committed, cameraBytes);
+    peer.send({ type: "answer.end", question_id: 1 });
+    await peer.next("answer.accepted", { question_id: 1 });
+
+    const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<string, unknown>;
+    assert.equal(finalized.status, "ANSWERED", String(finalized.failure_reason ?? ""));
+    assert.match(String(finalized.answer_text), /EXPLAIN ANALYZE/);
+    assert.ok(Number(finalized.candidate_score) > 0);
+    for (const field of ["camera_recording_path", "audio_recording_path", "combined_recording_path"]) {
+      const path = String(finalized[field]);
+      const layout = readWebmLayout(await Deno.readFile(join(server.deps.config.DATA_DIR, path)));
+      assert.ok(layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 3) < 0.5, `${field} duration`);
+      assert.ok(layout.hasCues, `${field} is seekable`);
+    }
+    assert.equal(finalized.screen_recording_path, null);
+    const next = await peer.next("question", { question_id: 2 });
+    assert.equal(next.number, 2);
+
+    // Recordings are served with ranges to their candidate.
+    const url = `${server.base}/interview/${interviewId}/questions/1/recordings/combined`;
+    const whole = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const wholeBytes = new Uint8Array(await whole.arrayBuffer());
+    assert.equal(whole.status, 200);
+    const part = await fetch(`${url}?token=${token}`, { headers: { range: "bytes=100-199" } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get("content-range"), `bytes 100-199/${wholeBytes.byteLength}`);
+    assert.deepEqual(new Uint8Array(await part.arrayBuffer()), wholeBytes.subarray(100, 200));
+
+    // The second answer: audio only, no transcript; the interview completes.
+    peer.send({ type: "answer.start", question_id: 2, streams: ["audio"] });
+    const second = await stream(peer, 2, "audio", audio);
+    peer.send({ type: "stream.end", question_id: 2, stream: "audio", final_offset: second });
+    peer.send({ type: "answer.end", question_id: 2 });
+    const last = (await peer.next("finalized", {}, 60_000, 1)).question as Record<string, unknown>;
+    assert.equal(last.question_id, 2);
+    assert.equal(last.answer_text, null);
+    assert.equal(last.candidate_score, 0);
+    const completed = await peer.next("interview.completed", {}, 30_000);
+    assert.equal(completed.status, "completed");
+    assert.equal(await peer.closed(), 1000);
+  } finally {
+    await server.stop();
+  }
+});
+
+liveTest("repeated, out-of-order, corrupt, oversized and garbage frames are refused without harm", async () => {
+  const server = await startLiveServer({ MAX_FRAME_KB: "64" });
+  try {
+    const { token, interviewId } = await interviewFor(server, "bob");
+    const peer = await RawPeer.open(`${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`);
+    await peer.next("session");
+    const first = new Uint8Array(1000).fill(1);
+    const second = new Uint8Array(500).fill(2);
+
+    peer.sendBinary(frame(1, "camera", 0, 0, first));
+    assert.equal((await peer.next("error")).code, "not_current_question");
+    peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
+    await peer.next("answer.started");
+    peer.sendBinary(frame(1, "screen", 0, 0, first));
+    assert.equal((await peer.next("error", { code: "stream_not_open" })).stream, "screen");
+
+    peer.sendBinary(frame(1, "camera", 0, 0, first));
+    assert.equal((await peer.next("ack", { seq: 0 })).committed, 1000);
+    peer.sendBinary(frame(1, "camera", 0, 0, first));
+    assert.equal((await peer.next("ack", { seq: 0 }, 5000, 1)).committed, 1000, "a repeat is acked again");
+    peer.sendBinary(frame(1, "camera", 2, 1500, second));
+    assert.equal((await peer.next("error", { code: "wrong_offset" })).expected_offset, 1000);
+    const corrupt = frame(1, "camera", 1, 1000, second);
+    corrupt[corrupt.byteLength - 1] ^= 0xff;
+    peer.sendBinary(corrupt);
+    await peer.next("error", { code: "checksum_mismatch" });
+    peer.sendBinary(new Uint8Array(100 * 1024));
+    await peer.next("error", { code: "frame_too_large" });
+    peer.sendBinary(new Uint8Array([9, 9, 9]));
+    await peer.next("error", { code: "bad_frame" });
+    peer.send("{not json");
+    peer.send({ type: "answer.start", question_id: "one" });
+    peer.send({ type: "launch_missiles" });
+    await peer.next("error", { code: "bad_message" }, 5000, 2);
+    // Overlapping resend: only the new bytes are written.
+    peer.sendBinary(frame(1, "camera", 1, 500, new Uint8Array([...first.subarray(500), ...second])));
+    assert.equal((await peer.next("ack", { seq: 1 })).committed, 1500);
+    peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: 2000 });
+    assert.equal((await peer.next("error", { code: "incomplete_stream" })).expected_offset, 1500);
+    peer.send({ type: "answer.end", question_id: 1 });
+    await peer.next("error", { code: "streams_open" });
+
+    const staged = await Deno.readFile(
+      join(server.deps.config.DATA_DIR, `recordings/${interviewId}/1/staging/camera.part`),
+    );
+    assert.deepEqual(staged, new Uint8Array([...first, ...second]), "the staged bytes are exactly what was sent once");
+    peer.send({ type: "ping", id: "p1" });
+    assert.equal((await peer.next("pong")).id, "p1");
+    await peer.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+liveTest("only the interview's candidate connects; refusals come before the upgrade", async () => {
+  const server = await startLiveServer({ CORS_ORIGINS: "https://app.example" });
+  try {
+    const { token, interviewId } = await interviewFor(server, "cleo", 1);
+    const other = await server.user("mallory");
+    const interviewer = await server.user("ivan", "interviewer");
+    const url = `${server.wsBase}/realtime/interviews/${interviewId}`;
+    assert.equal(await handshakeStatus(url), 401);
+    assert.equal(await handshakeStatus(`${url}?token=garbage`), 401);
+    assert.equal(await handshakeStatus(`${url}?token=${other.token}`), 404);
+    assert.equal(await handshakeStatus(`${url}?token=${interviewer.token}`), 403);
+    assert.equal(await handshakeStatus(`${server.wsBase}/realtime/interviews/99999?token=${token}`), 404);
+    assert.equal(await handshakeStatus(`${url}?token=${token}`, { Origin: "https://evil.example" }), 403);
+    assert.equal(await handshakeStatus(`${url}?token=${token}`, { Origin: "https://app.example" }), 101);
+    assert.equal(await handshakeStatus(`${url}?token=${token}`, { "Sec-WebSocket-Protocol": "x" }), 101);
+
+    // The token may come as a subprotocol, which is what browsers can set.
+    const peer = await RawPeer.open(url, ["interviewer.v1", `bearer.${token}`]);
+    assert.equal(peer.socket.protocol, "interviewer.v1");
+    await peer.next("session");
+    // A second connection replaces the first, which is told so.
+    const second = await RawPeer.open(`${url}?token=${token}`);
+    await second.next("session");
+    assert.equal(await peer.closed(), 4000);
+
+    const observerUrl = `${url}/observe`;
+    assert.equal(await handshakeStatus(`${observerUrl}?token=${token}`), 403, "candidates cannot observe");
+    assert.equal(await handshakeStatus(`${server.wsBase}/realtime/live?token=${other.token}`), 403);
+    assert.equal(await handshakeStatus(`${observerUrl}?token=${interviewer.token}`), 101);
+    assert.equal(await handshakeStatus(`${server.base}/realtime/live`.replace("ws", "http")), 401);
+    await second.close();
+  } finally {
+    await server.stop();
+  }
+});
