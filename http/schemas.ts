@@ -53,6 +53,8 @@ export const questionAnswerOut = z.object({
   topic: z.string(),
   question_kind: z.string(),
   answered_at: z.string().nullable(),
+  answer_source: z.enum(["typed", "transcript"]).nullable().describe("Where answer_text came from"),
+  failure_reason: z.string().nullable().describe("Why a FAILED answer failed, e.g. an unreadable recording"),
 });
 
 /**
@@ -83,6 +85,8 @@ export function toQuestionAnswerOut(
     topic: row.topic,
     question_kind: row.questionKind,
     answered_at: row.answeredAt?.toISOString() ?? null,
+    answer_source: row.answerSource,
+    failure_reason: row.failureReason,
   };
 }
 

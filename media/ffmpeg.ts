@@ -177,13 +177,12 @@ export class FfmpegPool {
       // Reserve the slot before the asynchronous compile so the limit holds.
       const running: Running = { pending };
       this.#running.add(running);
-      this.#compile().then(
-        (module) => this.#launch(running, module),
-        (cause) => {
-          this.#finish(running, () =>
-            new FfmpegError(`ffmpeg.wasm could not be loaded: ${errorText(cause)}`, { cause }));
-        },
-      );
+      this.#compile()
+        .then((module) => this.#launch(running, module))
+        .catch((cause) => {
+          const message = `ffmpeg.wasm could not be started: ${errorText(cause)}`;
+          this.#finish(running, () => new FfmpegError(message, { cause }));
+        });
     }
   }
 
@@ -205,16 +204,22 @@ export class FfmpegPool {
     }, timeoutMs);
     worker.onmessage = (event: MessageEvent<FfmpegWorkerReply>) => {
       const reply = event.data;
-      this.#finish(running, () => reply.ok ? checkReply(info, job, reply) : new FfmpegError(
-        `${info.program} could not run ${summarize(info.args)}: ${reply.error}`,
-        { log: reply.log },
-      ));
+      this.#finish(running, () =>
+        reply.ok ? checkReply(info, job, reply) : new FfmpegError(
+          `${info.program} could not run ${summarize(info.args)}: ${reply.error}`,
+          { log: reply.log },
+        ));
     };
     worker.onerror = (event) => {
       // Without preventDefault an error in the worker is rethrown on the main thread.
       event.preventDefault();
-      this.#finish(running, () =>
-        new FfmpegError(`The ffmpeg worker failed running ${summarize(info.args)}: ${event.message}`));
+      this.#finish(
+        running,
+        () =>
+          new FfmpegError(
+            `The ffmpeg worker failed running ${summarize(info.args)}: ${event.message}`,
+          ),
+      );
     };
     const message: FfmpegWorkerJob = {
       module,

@@ -67,16 +67,21 @@ class LogTail {
 
 async function instantiate(module: WebAssembly.Module): Promise<FfmpegCore> {
   const factory = createFFmpegCore as (options: object) => Promise<FfmpegCore>;
-  return await factory({
+  // Emscripten never settles its promise when the hook fails, so the failure races it.
+  let fail!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => fail = reject);
+  const ready = factory({
     instantiateWasm(
       imports: WebAssembly.Imports,
       receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
     ) {
-      WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module));
+      WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module))
+        .catch(fail);
       // Emscripten takes an empty object to mean "exports arrive via receive()".
       return {};
     },
   });
+  return await Promise.race([ready, failed]);
 }
 
 function runJob(core: FfmpegCore, job: FfmpegWorkerJob, log: LogTail): FfmpegWorkerReply {

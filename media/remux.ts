@@ -34,6 +34,13 @@ const BITEXACT = ["-fflags", "+bitexact"];
 /**
  * Rewrites a live WebM (e.g. the concatenated MediaRecorder chunks) into a
  * seekable one with a duration and cues, copying the packets unchanged.
+ * Plain `-c copy` suffices, also for Chromium's own MediaRecorder output; no
+ * `-fflags +genpts` is needed.
+ *
+ * A recording cut short (chunks lost at the end) is remuxed up to the cut:
+ * the duration is that of what arrived, and the last, partial packet is kept
+ * truncated. Cut inside its header, it fails with "the file ends before its
+ * header is complete".
  */
 export async function remuxWebm(
   pool: FfmpegPool,
@@ -60,6 +67,8 @@ export async function remuxWebm(
  * recording and the first audio stream of the microphone recording; without
  * a microphone recording the camera's own audio is kept, if it has any.
  * Packets are copied, so both must hold WebM codecs (VP8/VP9/AV1, Opus/Vorbis).
+ * Both keep their own timestamps, which start at 0 in each recording: if the
+ * two recorders were started apart, that offset stays in the result.
  */
 export async function muxCombined(
   pool: FfmpegPool,
@@ -111,9 +120,10 @@ export async function extractWav(
 }
 
 /**
- * Reads the duration and streams of a media file with the core's ffprobe.
- * A live WebM has no duration in its header, so it reports null until it is
- * remuxed.
+ * Reads the duration and streams of a media file with the ffprobe built into
+ * `@ffmpeg/core` 0.12.10 (its JSON report, written with `-o`), so no parsing
+ * of ffmpeg's human-readable log is needed. A live WebM has no duration in
+ * its header, so it reports null until it is remuxed.
  */
 export async function probeMedia(
   pool: FfmpegPool,
@@ -206,7 +216,7 @@ function explain(error: unknown, what: string, labels: Record<string, string>): 
   for (const line of lines) {
     const separator = line.indexOf(": ");
     const name = line.slice(0, separator);
-    if (separator > 0 && name in labels) {
+    if (separator > 0 && Object.hasOwn(labels, name)) {
       let reason = lowerFirst(line.slice(separator + 2));
       // The demuxer's bare "I/O error" means it hit the end of the data inside the header.
       if (reason === "I/O error" && error.log.includes("File ended prematurely")) {
@@ -221,8 +231,10 @@ function explain(error: unknown, what: string, labels: Record<string, string>): 
       return new FfmpegError(`The ${label} has no ${kind} stream`, options);
     }
   }
-  // A timeout has no log; its own message says what happened.
-  const detail = lines.find((line) => !/^(Conversion failed!|Exiting normally|Aborted\(\))/.test(line));
+  // Without an exit code (timeout, worker crash, closed pool) the error's own message says more.
+  const detail = error.exitCode === null
+    ? undefined
+    : lines.find((line) => !/^(Conversion failed!|Exiting normally|Aborted\(\))/.test(line));
   return new FfmpegError(`${what} failed: ${detail ?? error.message}`, options);
 }
 

@@ -21,6 +21,7 @@ import {
   type ClientMessage,
   decodeFrame,
   type ErrorCode,
+  FRAME_HEADER_BYTES,
   FrameError,
   type MediaFrame,
   parseClientMessage,
@@ -105,7 +106,11 @@ export class CandidateSession {
   private enqueue(task: () => Promise<void>, bytes = 0): void {
     this.queue = this.queue.then(task).catch((error) => {
       log.error("realtime session error", { interview_id: this.interviewId, error });
-      this.send({ type: "error", code: "internal_error", message: "The server failed to handle a message; it was logged." });
+      this.send({
+        type: "error",
+        code: "internal_error",
+        message: "The server failed to handle a message; it was logged.",
+      });
     }).finally(() => {
       this.queuedBytes -= bytes;
     });
@@ -115,13 +120,19 @@ export class CandidateSession {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
-  private error(code: ErrorCode, message: string, extra: Partial<Extract<ServerMessage, { type: "error" }>> = {}) {
+  private error(
+    code: ErrorCode,
+    message: string,
+    extra: Partial<Extract<ServerMessage, { type: "error" }>> = {},
+  ) {
     this.send({ type: "error", code, message, ...extra });
   }
 
   /** Closes the connection with `code`; the reason is for logs and debugging. */
   close(code: number, reason: string): void {
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+    if (
+      this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING
+    ) {
       this.socket.close(code, reason);
     }
   }
@@ -138,13 +149,19 @@ export class CandidateSession {
     }
     const bytes = new Uint8Array(data as ArrayBuffer);
     const limit = this.ctx.config.MAX_FRAME_KB * 1024;
-    if (bytes.byteLength > limit + 64) {
-      this.error("frame_too_large", `A media frame may carry at most ${limit} bytes; send smaller chunks.`);
+    if (bytes.byteLength > limit + FRAME_HEADER_BYTES) {
+      this.error(
+        "frame_too_large",
+        `A media frame may carry at most ${limit} payload bytes; send smaller chunks.`,
+      );
       return;
     }
     if (this.queuedBytes + bytes.byteLength > this.ctx.maxQueuedBytes) {
       // Refusing is what bounds memory: the client keeps the chunk and resends it.
-      this.error("overloaded", "Too many bytes are waiting to be written; resend from the last acknowledged offset.");
+      this.error(
+        "overloaded",
+        "Too many bytes are waiting to be written; resend from the last acknowledged offset.",
+      );
       return;
     }
     this.queuedBytes += bytes.byteLength;
@@ -153,7 +170,9 @@ export class CandidateSession {
 
   private protocolError(code: "bad_message" | "bad_frame", message: string): void {
     this.error(code, message);
-    if (++this.protocolErrors > MAX_PROTOCOL_ERRORS) this.close(CloseCode.policy, "too many malformed messages");
+    if (++this.protocolErrors > MAX_PROTOCOL_ERRORS) {
+      this.close(CloseCode.policy, "too many malformed messages");
+    }
   }
 
   private async open(): Promise<void> {
@@ -163,7 +182,9 @@ export class CandidateSession {
     this.statsTimer = setInterval(() => this.reportStats(), STATS_INTERVAL_MS);
     const interview = await findInterview(this.ctx.db, this.interviewId);
     if (!interview) return this.close(CloseCode.policy, "interview gone");
-    const qa = interview.status === "in_progress" ? await currentQuestion(this.ctx, this.interviewId) : undefined;
+    const qa = interview.status === "in_progress"
+      ? await currentQuestion(this.ctx, this.interviewId)
+      : undefined;
     const session: SessionMessage = {
       type: "session",
       protocol: PROTOCOL_VERSION,
@@ -180,7 +201,12 @@ export class CandidateSession {
     if (qa && qa.status !== "NEW") {
       const streams: NonNullable<SessionMessage["answer"]>["streams"] = {};
       for (const stream of qa.media?.streams ?? []) {
-        const staged = await stagedStream(this.ctx.config.DATA_DIR, this.interviewId, qa.questionId, stream);
+        const staged = await stagedStream(
+          this.ctx.config.DATA_DIR,
+          this.interviewId,
+          qa.questionId,
+          stream,
+        );
         streams[stream] = { committed: staged.committed, ended: staged.ended };
       }
       session.answer = { question_id: qa.questionId, status: qa.status, streams };
@@ -190,7 +216,11 @@ export class CandidateSession {
     }
     this.send(session);
     if (interview.status !== "in_progress") {
-      this.send({ type: "interview.completed", interview_id: interview.id, status: interview.status });
+      this.send({
+        type: "interview.completed",
+        interview_id: interview.id,
+        status: interview.status,
+      });
       this.close(CloseCode.completed, "interview finished");
     } else if (qa?.status === "NEW") {
       this.publish("question.asked", { question_id: qa.questionId, text: qa.questionText });
@@ -232,16 +262,24 @@ export class CandidateSession {
   /** The open answer for `questionId`, or an error sent to the client. */
   private answerFor(questionId: number): OpenAnswer | null {
     if (this.answer?.qa.questionId === questionId) return this.answer;
-    this.error("not_current_question", `Question ${questionId} is not the current question.`, { question_id: questionId });
+    this.error("not_current_question", `Question ${questionId} is not the current question.`, {
+      question_id: questionId,
+    });
     return null;
   }
 
-  private async startAnswer(message: Extract<ClientMessage, { type: "answer.start" }>): Promise<void> {
+  private async startAnswer(
+    message: Extract<ClientMessage, { type: "answer.start" }>,
+  ): Promise<void> {
     const qa = await currentQuestion(this.ctx, this.interviewId);
     if (!qa || qa.questionId !== message.question_id) {
-      return this.error("not_current_question", `Question ${message.question_id} is not the current question.`, {
-        question_id: message.question_id,
-      });
+      return this.error(
+        "not_current_question",
+        `Question ${message.question_id} is not the current question.`,
+        {
+          question_id: message.question_id,
+        },
+      );
     }
     let row = qa;
     if (qa.status === "NEW") {
@@ -261,9 +299,13 @@ export class CandidateSession {
         streams: message.streams,
       });
     } else if (qa.status !== "RECORDING") {
-      return this.error("answer_not_started", `Question ${qa.questionId} is already being processed.`, {
-        question_id: qa.questionId,
-      });
+      return this.error(
+        "answer_not_started",
+        `Question ${qa.questionId} is already being processed.`,
+        {
+          question_id: qa.questionId,
+        },
+      );
     }
     if (this.answer?.qa.id !== row.id) {
       this.closeWriters();
@@ -290,16 +332,25 @@ export class CandidateSession {
 
   private async timeUp(answer: OpenAnswer): Promise<void> {
     if (this.answer !== answer || answer.qa.status !== "RECORDING") return;
-    this.error("answer_time_exceeded", "The time for this answer is up; what arrived so far is kept and evaluated.", {
-      question_id: answer.qa.questionId,
-    });
+    this.error(
+      "answer_time_exceeded",
+      "The time for this answer is up; what arrived so far is kept and evaluated.",
+      {
+        question_id: answer.qa.questionId,
+      },
+    );
     await this.submit(answer, "time limit reached");
   }
 
   private async writer(answer: OpenAnswer, stream: StreamName): Promise<StreamWriter> {
     let writer = answer.writers.get(stream);
     if (!writer) {
-      writer = await StreamWriter.open(this.ctx.config.DATA_DIR, this.interviewId, answer.qa.questionId, stream);
+      writer = await StreamWriter.open(
+        this.ctx.config.DATA_DIR,
+        this.interviewId,
+        answer.qa.questionId,
+        stream,
+      );
       answer.writers.set(stream, writer);
     }
     return writer;
@@ -313,29 +364,50 @@ export class CandidateSession {
       if (error instanceof FrameError) return this.protocolError("bad_frame", error.message);
       throw error;
     }
-    const where = { question_id: frame.questionId, stream: frame.stream };
+    const where = { question_id: frame.questionId, stream: frame.stream, seq: frame.seq };
     const answer = this.answerFor(frame.questionId);
     if (!answer) return;
     if (!answer.qa.media?.streams.includes(frame.stream)) {
-      return this.error("stream_not_open", `The ${frame.stream} stream was not declared in answer.start.`, where);
-    }
-    if (frame.crc32 !== undefined && crc32(frame.payload) !== frame.crc32) {
-      return this.error("checksum_mismatch", "The chunk's CRC-32 does not match its bytes; resend it.", where);
+      return this.error(
+        "stream_not_open",
+        `The ${frame.stream} stream was not declared in answer.start.`,
+        where,
+      );
     }
     const writer = await this.writer(answer, frame.stream);
+    if (frame.crc32 !== undefined && crc32(frame.payload) !== frame.crc32) {
+      return this.error(
+        "checksum_mismatch",
+        "The chunk's CRC-32 does not match its bytes; resend it.",
+        {
+          ...where,
+          expected_offset: writer.committed,
+        },
+      );
+    }
     const end = frame.offset + frame.payload.byteLength;
     if (end <= writer.committed) {
-      return this.send({ type: "ack", ...where, seq: frame.seq, committed: writer.committed });
+      return this.send({ type: "ack", ...where, committed: writer.committed });
     }
     if (answer.qa.status !== "RECORDING") {
-      return this.error("answer_time_exceeded", "This answer is closed; its media can no longer change.", where);
+      return this.error(
+        "answer_time_exceeded",
+        "This answer is closed; its media can no longer change.",
+        where,
+      );
     }
-    if (writer.ended) return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
+    if (writer.ended) {
+      return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
+    }
     let total = end - writer.committed;
     for (const other of answer.writers.values()) total += other.committed;
     const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
     if (total > maxAnswerBytes) {
-      this.error("answer_too_large", `An answer may hold at most ${maxAnswerBytes} bytes of media.`, where);
+      this.error(
+        "answer_too_large",
+        `An answer may hold at most ${maxAnswerBytes} bytes of media.`,
+        where,
+      );
       await this.submit(answer, "answer size limit reached");
       return;
     }
@@ -348,8 +420,11 @@ export class CandidateSession {
         { ...where, expected_offset: outcome.expected },
       );
     }
-    this.bytesSinceStats.set(frame.stream, (this.bytesSinceStats.get(frame.stream) ?? 0) + writer.committed - before);
-    this.send({ type: "ack", ...where, seq: frame.seq, committed: writer.committed });
+    this.bytesSinceStats.set(
+      frame.stream,
+      (this.bytesSinceStats.get(frame.stream) ?? 0) + writer.committed - before,
+    );
+    this.send({ type: "ack", ...where, committed: writer.committed });
   }
 
   private async endStream(message: Extract<ClientMessage, { type: "stream.end" }>): Promise<void> {
@@ -357,7 +432,11 @@ export class CandidateSession {
     const answer = this.answerFor(message.question_id);
     if (!answer) return;
     if (!answer.qa.media?.streams.includes(message.stream)) {
-      return this.error("stream_not_open", `The ${message.stream} stream was not declared in answer.start.`, where);
+      return this.error(
+        "stream_not_open",
+        `The ${message.stream} stream was not declared in answer.start.`,
+        where,
+      );
     }
     const writer = await this.writer(answer, message.stream);
     if (!writer.ended) {
@@ -369,7 +448,11 @@ export class CandidateSession {
         );
       }
       if (writer.committed > message.final_offset) {
-        return this.error("bad_message", `final_offset ${message.final_offset} is below the ${writer.committed} bytes received.`, where);
+        return this.error(
+          "bad_message",
+          `final_offset ${message.final_offset} is below the ${writer.committed} bytes received.`,
+          where,
+        );
       }
       await writer.end();
     }
@@ -385,7 +468,9 @@ export class CandidateSession {
         if (!(await this.writer(answer, stream)).ended) open.push(stream);
       }
       if (open.length) {
-        return this.error("streams_open", `End these streams first: ${open.join(", ")}.`, { question_id: questionId });
+        return this.error("streams_open", `End these streams first: ${open.join(", ")}.`, {
+          question_id: questionId,
+        });
       }
       await this.submit(answer, "answer ended");
     }
@@ -414,7 +499,9 @@ export class CandidateSession {
       this.enqueue(async () => {
         const qa = this.answer?.qa;
         if (!qa) return clearInterval(this.pollTimer);
-        const [row] = await this.ctx.db.select().from(questionAnswers).where(eq(questionAnswers.id, qa.id));
+        const [row] = await this.ctx.db.select().from(questionAnswers).where(
+          eq(questionAnswers.id, qa.id),
+        );
         if (row && (row.status === "ANSWERED" || row.status === "FAILED")) {
           await this.finalized(toQuestionAnswerOut(row, { isCandidate: false }));
         }
@@ -425,9 +512,13 @@ export class CandidateSession {
     const answer = this.answerFor(message.question_id);
     if (!answer) return;
     if (answer.qa.status !== "RECORDING") {
-      return this.error("answer_time_exceeded", "This answer is closed; its transcript can no longer change.", {
-        question_id: message.question_id,
-      });
+      return this.error(
+        "answer_time_exceeded",
+        "This answer is closed; its transcript can no longer change.",
+        {
+          question_id: message.question_id,
+        },
+      );
     }
     if (message.is_final && message.text.trim()) {
       await this.ctx.db.insert(transcriptSegments).values({
@@ -483,7 +574,11 @@ export class CandidateSession {
       this.enqueue(() => this.finalized(event.question as Record<string, unknown>));
     } else if (event.type === "interview.completed") {
       this.enqueue(async () => {
-        this.send({ type: "interview.completed", interview_id: this.interviewId, status: String(event.status) });
+        this.send({
+          type: "interview.completed",
+          interview_id: this.interviewId,
+          status: String(event.status),
+        });
         this.close(CloseCode.completed, "interview finished");
       });
     } else if (event.type === "candidate.connected" && event.connection_id !== this.id) {

@@ -23,15 +23,8 @@
  * @module
  */
 import { crc32 } from "../media/bytes.ts";
-import {
-  type ClientMessage,
-  encodeFrame,
-  FRAME_HEADER_BYTES,
-  type QuestionMessage,
-  type ServerMessage,
-  type SessionMessage,
-  type StreamName,
-} from "./protocol.ts";
+import { encodeFrame, FRAME_HEADER_BYTES, type StreamName } from "./frame.ts";
+import type { ClientMessage, QuestionMessage, ServerMessage, SessionMessage } from "./protocol.ts";
 
 /** Frames wait in the client while the socket already buffers this much, so a slow link holds little. */
 const SOCKET_HIGH_WATER = 1 << 20;
@@ -376,7 +369,9 @@ export class InterviewClient extends EventTarget {
    * Queues `bytes` (copied) as the next chunk of a stream. Resolves once the
    * chunk fits in the `maxBufferedBytes` window of uncommitted bytes, so
    * awaiting each call bounds memory; the client keeps the bytes and
-   * resends them as needed until the server commits them.
+   * resends them as needed until the server commits them. A MediaRecorder
+   * fires `dataavailable` whether or not the last call settled, so a page
+   * that must bound memory pauses the recorder while a call is pending.
    */
   sendChunk(questionId: number, stream: StreamName, bytes: Uint8Array): Promise<void> {
     const out = this.#answers.get(questionId)?.streams.get(stream);

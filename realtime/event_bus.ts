@@ -114,7 +114,9 @@ export async function createPostgresBus(url: string, db: Db): Promise<EventBus> 
     for (const event of events) {
       let json = JSON.stringify(event);
       if (encoder.encode(json).byteLength > MAX_NOTIFY_BYTES - 2) {
-        const [row] = await db.insert(eventPayloads).values({ payload: event }).returning({ id: eventPayloads.id });
+        const [row] = await db.insert(eventPayloads).values({ payload: event }).returning({
+          id: eventPayloads.id,
+        });
         json = JSON.stringify({ ref: row.id });
       }
       const bytes = encoder.encode(json).byteLength + 1;
@@ -154,5 +156,7 @@ export async function createPostgresBus(url: string, db: Db): Promise<EventBus> 
 
 /** Deletes stored oversized payloads older than `maxAgeMs`; every instance has read them by then. */
 export async function pruneEventPayloads(db: Db, maxAgeMs = 3600_000): Promise<void> {
-  await db.delete(eventPayloads).where(lt(eventPayloads.createdAt, new Date(Date.now() - maxAgeMs)));
+  await db.delete(eventPayloads).where(
+    lt(eventPayloads.createdAt, new Date(Date.now() - maxAgeMs)),
+  );
 }

@@ -41,12 +41,18 @@ export class RealtimeHub implements RealtimeContext {
   readonly presence = {
     connected: async (interviewId: number, connectionId: string, at: Date) => {
       await this.db.update(interviews)
-        .set({ candidateConnectionId: connectionId, candidateSeenAt: at, candidateDisconnectedAt: null })
+        .set({
+          candidateConnectionId: connectionId,
+          candidateSeenAt: at,
+          candidateDisconnectedAt: null,
+        })
         .where(eq(interviews.id, interviewId));
     },
     disconnected: async (interviewId: number, connectionId: string, at: Date) => {
       await this.db.update(interviews).set({ candidateDisconnectedAt: at })
-        .where(and(eq(interviews.id, interviewId), eq(interviews.candidateConnectionId, connectionId)));
+        .where(
+          and(eq(interviews.id, interviewId), eq(interviews.candidateConnectionId, connectionId)),
+        );
     },
     isCurrent: async (interviewId: number, connectionId: string) => {
       const [row] = await this.db.select({ id: interviews.candidateConnectionId }).from(interviews)
@@ -59,7 +65,9 @@ export class RealtimeHub implements RealtimeContext {
     const ids = [...this.candidates.keys()];
     if (ids.length === 0) return;
     try {
-      await this.db.update(interviews).set({ candidateSeenAt: new Date() }).where(inArray(interviews.id, ids));
+      await this.db.update(interviews).set({ candidateSeenAt: new Date() }).where(
+        inArray(interviews.id, ids),
+      );
     } catch (error) {
       log.warn("presence heartbeat failed", { error });
     }
@@ -86,12 +94,16 @@ export class RealtimeHub implements RealtimeContext {
 
   /** Takes over an upgraded socket as an observer (of one interview, or all when null). */
   acceptObserver(socket: WebSocket, interviewId: number | null): void {
-    this.observers.add(new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o)));
+    this.observers.add(
+      new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o)),
+    );
   }
 
   unregister(session: { interviewId: number; user: { id: number } }): void {
     const sessions = this.candidates.get(session.interviewId);
-    if (sessions?.delete(session as CandidateSession) && sessions.size === 0) this.candidates.delete(session.interviewId);
+    if (sessions?.delete(session as CandidateSession) && sessions.size === 0) {
+      this.candidates.delete(session.interviewId);
+    }
     const count = this.connectionsOf(session.user.id) - 1;
     if (count > 0) this.connectionsPerUser.set(session.user.id, count);
     else this.connectionsPerUser.delete(session.user.id);
@@ -110,9 +122,14 @@ export class RealtimeHub implements RealtimeContext {
         closing.push(session.done);
       }
     }
-    for (const observer of this.observers) observer.close(CloseCode.goingAway, "server shutting down");
+    for (const observer of this.observers) {
+      observer.close(CloseCode.goingAway, "server shutting down");
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([Promise.all(closing), new Promise((resolve) => timer = setTimeout(resolve, 2000))]);
+    await Promise.race([
+      Promise.all(closing),
+      new Promise((resolve) => timer = setTimeout(resolve, 2000)),
+    ]);
     clearTimeout(timer);
     this.unsubscribe();
   }

@@ -7,7 +7,13 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { interviews, proctoringEvents, questionAnswers, transcriptSegments, users } from "../db/schema.ts";
+import {
+  interviews,
+  proctoringEvents,
+  questionAnswers,
+  transcriptSegments,
+  users,
+} from "../db/schema.ts";
 import { interviewStats, listQuestions } from "../db/interviews.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import type { LiveEvent } from "./event_bus.ts";
@@ -20,7 +26,10 @@ export const PRESENCE_TIMEOUT_MS = 30_000;
 function candidateOnline(now = new Date()) {
   return and(
     gt(interviews.candidateSeenAt, new Date(now.getTime() - PRESENCE_TIMEOUT_MS)),
-    or(isNull(interviews.candidateDisconnectedAt), lt(interviews.candidateDisconnectedAt, interviews.candidateSeenAt)),
+    or(
+      isNull(interviews.candidateDisconnectedAt),
+      lt(interviews.candidateDisconnectedAt, interviews.candidateSeenAt),
+    ),
   );
 }
 
@@ -36,11 +45,19 @@ export function isOnline(
 
 async function interviewState(db: Db, interviewId: number): Promise<Record<string, unknown>> {
   const [row] = await db.select({ interview: interviews, username: users.username })
-    .from(interviews).innerJoin(users, eq(users.id, interviews.userId)).where(eq(interviews.id, interviewId));
+    .from(interviews).innerJoin(users, eq(users.id, interviews.userId)).where(
+      eq(interviews.id, interviewId),
+    );
   const questions = await listQuestions(db, interviewId);
-  const current = questions.find((q) => q.status === "NEW" || q.status === "RECORDING" || q.status === "PROCESSING");
+  const current = questions.find((q) =>
+    q.status === "NEW" || q.status === "RECORDING" || q.status === "PROCESSING"
+  );
   const transcript = current
-    ? await db.select({ text: transcriptSegments.text, start_ms: transcriptSegments.startMs, end_ms: transcriptSegments.endMs })
+    ? await db.select({
+      text: transcriptSegments.text,
+      start_ms: transcriptSegments.startMs,
+      end_ms: transcriptSegments.endMs,
+    })
       .from(transcriptSegments).where(eq(transcriptSegments.questionAnswerId, current.id))
       .orderBy(asc(transcriptSegments.startMs))
     : [];
@@ -77,9 +94,18 @@ async function liveState(db: Db): Promise<Record<string, unknown>> {
   const [stats, open] = await Promise.all([
     interviewStats(db, ids),
     ids.length
-      ? db.select({ interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId, status: questionAnswers.status })
+      ? db.select({
+        interviewId: questionAnswers.interviewId,
+        questionId: questionAnswers.questionId,
+        status: questionAnswers.status,
+      })
         .from(questionAnswers)
-        .where(and(inArray(questionAnswers.interviewId, ids), inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"])))
+        .where(
+          and(
+            inArray(questionAnswers.interviewId, ids),
+            inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"]),
+          ),
+        )
         .orderBy(asc(questionAnswers.questionId))
       : Promise.resolve([]),
   ]);
@@ -112,7 +138,9 @@ export class ObserverSession {
   ) {
     socket.onopen = () => this.start();
     socket.onmessage = (event) => {
-      if (typeof event.data === "string" && event.data.includes('"ping"')) this.send({ type: "pong" });
+      if (typeof event.data === "string" && event.data.includes('"ping"')) {
+        this.send({ type: "pong" });
+      }
     };
     socket.onclose = () => onClose(this);
     socket.onerror = () => {};
@@ -124,7 +152,11 @@ export class ObserverSession {
 
   private async start(): Promise<void> {
     try {
-      this.send(this.interviewId === null ? await liveState(this.db) : await interviewState(this.db, this.interviewId));
+      this.send(
+        this.interviewId === null
+          ? await liveState(this.db)
+          : await interviewState(this.db, this.interviewId),
+      );
     } catch (error) {
       log.error("observer state failed", { interview_id: this.interviewId, error });
       this.socket.close(1011, "could not load the state");

@@ -31,13 +31,18 @@ export async function startLiveRuntime(
   options: { sweepIntervalMs?: number } = {},
 ): Promise<LiveRuntime> {
   const { db } = database;
-  const bus = config.DATABASE_URL ? await createPostgresBus(config.DATABASE_URL, db) : createLocalBus();
+  const bus = config.DATABASE_URL
+    ? await createPostgresBus(config.DATABASE_URL, db)
+    : createLocalBus();
   const ffmpeg = new FfmpegPool({ concurrency: config.FINALIZE_CONCURRENCY });
   const runner = startJobRunner(db, {
     [FINALIZE_JOB]: finalizeJobHandler({ db, dataDir: config.DATA_DIR, engine, ffmpeg, bus }),
   }, config.FINALIZE_CONCURRENCY);
   const hub = new RealtimeHub(config, db, bus, () => runner.poke());
-  const sweeper = startSweeper({ db, config, bus, pokeJobs: () => runner.poke() }, options.sweepIntervalMs);
+  const sweeper = startSweeper(
+    { db, config, bus, pokeJobs: () => runner.poke() },
+    options.sweepIntervalMs,
+  );
   return {
     hub,
     bus,

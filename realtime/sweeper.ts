@@ -20,7 +20,9 @@ const DEADLINE_SLACK_MS = 2000;
 const PRUNE_EVERY = 300;
 
 /** When the candidate of an interview counts as gone since (null if never connected). */
-function awaySince(interview: { candidateSeenAt: Date | null; candidateDisconnectedAt: Date | null }): number | null {
+function awaySince(
+  interview: { candidateSeenAt: Date | null; candidateDisconnectedAt: Date | null },
+): number | null {
   if (interview.candidateDisconnectedAt) return interview.candidateDisconnectedAt.getTime();
   if (!interview.candidateSeenAt) return null;
   // No goodbye: the instance died. Its heartbeat stopped at the last sighting.
@@ -34,16 +36,33 @@ export async function sweep(
   now = new Date(),
 ): Promise<void> {
   const { db, config, bus } = deps;
-  const handOver = async (qa: { id: number; interviewId: number; questionId: number }, reason: string) => {
+  const handOver = async (
+    qa: { id: number; interviewId: number; questionId: number },
+    reason: string,
+  ) => {
     if (await queueFinalization(db, qa, reason)) {
-      bus.publish({ interview_id: qa.interviewId, type: "answer.processing", question_id: qa.questionId, reason });
+      bus.publish({
+        interview_id: qa.interviewId,
+        type: "answer.processing",
+        question_id: qa.questionId,
+        reason,
+      });
       deps.pokeJobs();
     }
   };
 
-  const overdue = await db.select({ id: questionAnswers.id, interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId })
+  const overdue = await db.select({
+    id: questionAnswers.id,
+    interviewId: questionAnswers.interviewId,
+    questionId: questionAnswers.questionId,
+  })
     .from(questionAnswers)
-    .where(and(eq(questionAnswers.status, "RECORDING"), lt(questionAnswers.deadlineAt, new Date(now.getTime() - DEADLINE_SLACK_MS))));
+    .where(
+      and(
+        eq(questionAnswers.status, "RECORDING"),
+        lt(questionAnswers.deadlineAt, new Date(now.getTime() - DEADLINE_SLACK_MS)),
+      ),
+    );
   for (const qa of overdue) await handOver(qa, "time limit reached");
 
   const inProgress = await db.select({
@@ -52,23 +71,47 @@ export async function sweep(
     candidateDisconnectedAt: interviews.candidateDisconnectedAt,
   }).from(interviews).where(and(
     eq(interviews.status, "in_progress"),
-    or(isNotNull(interviews.candidateDisconnectedAt), lt(interviews.candidateSeenAt, new Date(now.getTime() - PRESENCE_TIMEOUT_MS))),
+    or(
+      isNotNull(interviews.candidateDisconnectedAt),
+      lt(interviews.candidateSeenAt, new Date(now.getTime() - PRESENCE_TIMEOUT_MS)),
+    ),
   ));
   for (const interview of inProgress) {
     const since = awaySince(interview);
     if (since === null) continue;
     const away = now.getTime() - since;
     if (away > config.ABANDON_AFTER_S * 1000) {
-      const [abandoned] = await db.update(interviews).set({ status: "abandoned", updatedAt: now, completedAt: now })
-        .where(and(eq(interviews.id, interview.id), eq(interviews.status, "in_progress"))).returning({ id: interviews.id });
+      const [abandoned] = await db.update(interviews).set({
+        status: "abandoned",
+        updatedAt: now,
+        completedAt: now,
+      })
+        .where(and(eq(interviews.id, interview.id), eq(interviews.status, "in_progress")))
+        .returning({ id: interviews.id });
       if (abandoned) {
-        log.info("interview abandoned", { interview_id: interview.id, away_s: Math.round(away / 1000) });
-        bus.publish({ interview_id: interview.id, type: "interview.completed", status: "abandoned" });
+        log.info("interview abandoned", {
+          interview_id: interview.id,
+          away_s: Math.round(away / 1000),
+        });
+        bus.publish({
+          interview_id: interview.id,
+          type: "interview.completed",
+          status: "abandoned",
+        });
       }
     } else if (away > config.RECONNECT_GRACE_S * 1000) {
-      const recording = await db.select({ id: questionAnswers.id, interviewId: questionAnswers.interviewId, questionId: questionAnswers.questionId })
+      const recording = await db.select({
+        id: questionAnswers.id,
+        interviewId: questionAnswers.interviewId,
+        questionId: questionAnswers.questionId,
+      })
         .from(questionAnswers)
-        .where(and(eq(questionAnswers.interviewId, interview.id), eq(questionAnswers.status, "RECORDING")));
+        .where(
+          and(
+            eq(questionAnswers.interviewId, interview.id),
+            eq(questionAnswers.status, "RECORDING"),
+          ),
+        );
       for (const qa of recording) await handOver(qa, "the candidate left and did not come back");
     }
   }

@@ -39,7 +39,10 @@ Deno.test("remuxWebm gives a live WebM its duration and cues", async () => {
   const layout = readWebmLayout(remuxed);
   assert.ok(layout.segmentSizeKnown);
   assert.ok(layout.hasCues, "no Cues element");
-  assert.ok(Math.abs(layout.durationSeconds! - SECONDS) <= 0.3, `duration ${layout.durationSeconds}`);
+  assert.ok(
+    Math.abs(layout.durationSeconds! - SECONDS) <= 0.3,
+    `duration ${layout.durationSeconds}`,
+  );
   const info = await probeMedia(pool, remuxed);
   assert.ok(Math.abs(info.durationSeconds! - SECONDS) <= 0.3, `probed ${info.durationSeconds}`);
   assert.equal(info.streams.length, 2);
@@ -59,7 +62,10 @@ Deno.test("muxCombined takes the camera's video and the microphone's audio", asy
   const combined = await muxCombined(pool, await cameraWithoutAudio(), await microphone());
   assert.ok(readWebmLayout(combined).hasCues);
   const info = await probeMedia(pool, combined);
-  assert.deepEqual(info.streams, [{ kind: "video", codec: "vp8" }, { kind: "audio", codec: "opus" }]);
+  assert.deepEqual(info.streams, [{ kind: "video", codec: "vp8" }, {
+    kind: "audio",
+    codec: "opus",
+  }]);
   assert.ok(Math.abs(info.durationSeconds! - SECONDS) <= 0.3, `duration ${info.durationSeconds}`);
 });
 
@@ -73,7 +79,9 @@ Deno.test("muxCombined without a microphone keeps the camera's own audio, if any
 Deno.test("muxCombined names the recording that lacks a stream", async () => {
   await assert.rejects(
     muxCombined(pool, await camera(), await cameraWithoutAudio()),
-    (error) => error instanceof FfmpegError && /^The microphone recording has no audio stream$/.test(error.message),
+    (error) =>
+      error instanceof FfmpegError &&
+      /^The microphone recording has no audio stream$/.test(error.message),
   );
 });
 
@@ -127,7 +135,17 @@ Deno.test("a job over its timeout is terminated and the pool keeps working", asy
   const started = performance.now();
   await assert.rejects(
     pool.run({
-      args: ["-f", "lavfi", "-i", "testsrc=size=640x480:rate=30", "-t", "600", "-f", "webm", "o.webm"],
+      args: [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=640x480:rate=30",
+        "-t",
+        "600",
+        "-f",
+        "webm",
+        "o.webm",
+      ],
       outputs: ["o.webm"],
       timeoutMs: 300,
     }),

@@ -37,12 +37,32 @@ function media() {
   return fixtures;
 }
 
-function frame(questionId: number, stream: StreamName, seq: number, offset: number, payload: Uint8Array, checksum = true) {
-  return encodeFrame({ stream, questionId, seq, offset, payload, crc32: checksum ? crc32(payload) : undefined });
+function frame(
+  questionId: number,
+  stream: StreamName,
+  seq: number,
+  offset: number,
+  payload: Uint8Array,
+  checksum = true,
+) {
+  return encodeFrame({
+    stream,
+    questionId,
+    seq,
+    offset,
+    payload,
+    crc32: checksum ? crc32(payload) : undefined,
+  });
 }
 
 /** Sends `bytes` as chunks and waits for the last ack. */
-async function stream(peer: RawPeer, questionId: number, name: StreamName, bytes: Uint8Array, chunk = 16 * 1024) {
+async function stream(
+  peer: RawPeer,
+  questionId: number,
+  name: StreamName,
+  bytes: Uint8Array,
+  chunk = 16 * 1024,
+) {
   const chunks = splitIntoChunks(bytes, Array(Math.ceil(bytes.byteLength / chunk)).fill(chunk));
   let offset = 0;
   chunks.forEach((payload, seq) => {
@@ -53,131 +73,180 @@ async function stream(peer: RawPeer, questionId: number, name: StreamName, bytes
   return offset;
 }
 
-liveTest("a whole interview over the protocol: real WebM in, finalized recordings out", async () => {
-  const server = await startLiveServer();
-  try {
-    const { token, interviewId } = await interviewFor(server, "ada");
-    const { camera, audio } = await media();
-    const peer = await RawPeer.open(`${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`);
-    const session = await peer.next("session");
-    assert.equal((session.question as { question_id: number }).question_id, 1);
-    assert.equal(session.answer, null);
+liveTest(
+  "a whole interview over the protocol: real WebM in, finalized recordings out",
+  async () => {
+    const server = await startLiveServer();
+    try {
+      const { token, interviewId } = await interviewFor(server, "ada");
+      const { camera, audio } = await media();
+      const peer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      const session = await peer.next("session");
+      assert.equal((session.question as { question_id: number }).question_id, 1);
+      assert.equal(session.answer, null);
 
-    peer.send({ type: "answer.start", question_id: 1, streams: ["camera", "audio"], mime_types: { camera: "video/webm" } });
-    const started = await peer.next("answer.started", { question_id: 1 });
-    assert.ok(Date.parse(String(started.deadline)) > Date.parse(String(started.started_at)));
-    const cameraBytes = await stream(peer, 1, "camera", camera);
-    const audioBytes = await stream(peer, 1, "audio", audio, 4096);
-    peer.send({ type: "transcript", question_id: 1, text: "I use PostgreSQL", is_final: false, start_ms: 0, end_ms: 500 });
-    peer.send({
-      type: "transcript",
-      question_id: 1,
-      text: "In my last project I tuned PostgreSQL indexes with EXPLAIN ANALYZE and cut p99 from 120 ms to 15 ms.",
-      is_final: true,
-      start_ms: 0,
-      end_ms: 4000,
-    });
-    peer.send({ type: "event", kind: "tab_hidden", at: Date.now() });
-    peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: cameraBytes });
-    peer.send({ type: "stream.end", question_id: 1, stream: "audio", final_offset: audioBytes });
-    assert.equal((await peer.next("stream.ended", { stream: "camera" })).committed, cameraBytes);
-    peer.send({ type: "answer.end", question_id: 1 });
-    await peer.next("answer.accepted", { question_id: 1 });
+      peer.send({
+        type: "answer.start",
+        question_id: 1,
+        streams: ["camera", "audio"],
+        mime_types: { camera: "video/webm" },
+      });
+      const started = await peer.next("answer.started", { question_id: 1 });
+      assert.ok(Date.parse(String(started.deadline)) > Date.parse(String(started.started_at)));
+      const cameraBytes = await stream(peer, 1, "camera", camera);
+      const audioBytes = await stream(peer, 1, "audio", audio, 4096);
+      peer.send({
+        type: "transcript",
+        question_id: 1,
+        text: "I use PostgreSQL",
+        is_final: false,
+        start_ms: 0,
+        end_ms: 500,
+      });
+      peer.send({
+        type: "transcript",
+        question_id: 1,
+        text:
+          "In my last project I tuned PostgreSQL indexes with EXPLAIN ANALYZE and cut p99 from 120 ms to 15 ms.",
+        is_final: true,
+        start_ms: 0,
+        end_ms: 4000,
+      });
+      peer.send({ type: "event", kind: "tab_hidden", at: Date.now() });
+      peer.send({
+        type: "stream.end",
+        question_id: 1,
+        stream: "camera",
+        final_offset: cameraBytes,
+      });
+      peer.send({ type: "stream.end", question_id: 1, stream: "audio", final_offset: audioBytes });
+      assert.equal((await peer.next("stream.ended", { stream: "camera" })).committed, cameraBytes);
+      peer.send({ type: "answer.end", question_id: 1 });
+      await peer.next("answer.accepted", { question_id: 1 });
 
-    const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<string, unknown>;
-    assert.equal(finalized.status, "ANSWERED", String(finalized.failure_reason ?? ""));
-    assert.match(String(finalized.answer_text), /EXPLAIN ANALYZE/);
-    assert.ok(Number(finalized.candidate_score) > 0);
-    for (const field of ["camera_recording_path", "audio_recording_path", "combined_recording_path"]) {
-      const path = String(finalized[field]);
-      const layout = readWebmLayout(await Deno.readFile(join(server.deps.config.DATA_DIR, path)));
-      assert.ok(layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 3) < 0.5, `${field} duration`);
-      assert.ok(layout.hasCues, `${field} is seekable`);
+      const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.status, "ANSWERED", String(finalized.failure_reason ?? ""));
+      assert.match(String(finalized.answer_text), /EXPLAIN ANALYZE/);
+      assert.ok(Number(finalized.candidate_score) > 0);
+      for (
+        const field of ["camera_recording_path", "audio_recording_path", "combined_recording_path"]
+      ) {
+        const path = String(finalized[field]);
+        const layout = readWebmLayout(await Deno.readFile(join(server.deps.config.DATA_DIR, path)));
+        assert.ok(
+          layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 3) < 0.5,
+          `${field} duration`,
+        );
+        assert.ok(layout.hasCues, `${field} is seekable`);
+      }
+      assert.equal(finalized.screen_recording_path, null);
+      const next = await peer.next("question", { question_id: 2 });
+      assert.equal(next.number, 2);
+
+      // Recordings are served with ranges to their candidate.
+      const url = `${server.base}/interview/${interviewId}/questions/1/recordings/combined`;
+      const whole = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const wholeBytes = new Uint8Array(await whole.arrayBuffer());
+      assert.equal(whole.status, 200);
+      const part = await fetch(`${url}?token=${token}`, { headers: { range: "bytes=100-199" } });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers.get("content-range"), `bytes 100-199/${wholeBytes.byteLength}`);
+      assert.deepEqual(new Uint8Array(await part.arrayBuffer()), wholeBytes.subarray(100, 200));
+
+      // The second answer: audio only, no transcript; the interview completes.
+      peer.send({ type: "answer.start", question_id: 2, streams: ["audio"] });
+      const second = await stream(peer, 2, "audio", audio);
+      peer.send({ type: "stream.end", question_id: 2, stream: "audio", final_offset: second });
+      peer.send({ type: "answer.end", question_id: 2 });
+      const last = (await peer.next("finalized", {}, 60_000, 1)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(last.question_id, 2);
+      assert.equal(last.answer_text, null);
+      assert.equal(last.candidate_score, 0);
+      const completed = await peer.next("interview.completed", {}, 30_000);
+      assert.equal(completed.status, "completed");
+      assert.equal(await peer.closed(), 1000);
+    } finally {
+      await server.stop();
     }
-    assert.equal(finalized.screen_recording_path, null);
-    const next = await peer.next("question", { question_id: 2 });
-    assert.equal(next.number, 2);
+  },
+);
 
-    // Recordings are served with ranges to their candidate.
-    const url = `${server.base}/interview/${interviewId}/questions/1/recordings/combined`;
-    const whole = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const wholeBytes = new Uint8Array(await whole.arrayBuffer());
-    assert.equal(whole.status, 200);
-    const part = await fetch(`${url}?token=${token}`, { headers: { range: "bytes=100-199" } });
-    assert.equal(part.status, 206);
-    assert.equal(part.headers.get("content-range"), `bytes 100-199/${wholeBytes.byteLength}`);
-    assert.deepEqual(new Uint8Array(await part.arrayBuffer()), wholeBytes.subarray(100, 200));
+liveTest(
+  "repeated, out-of-order, corrupt, oversized and garbage frames are refused without harm",
+  async () => {
+    const server = await startLiveServer({ MAX_FRAME_KB: "64" });
+    try {
+      const { token, interviewId } = await interviewFor(server, "bob");
+      const peer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      await peer.next("session");
+      const first = new Uint8Array(1000).fill(1);
+      const second = new Uint8Array(500).fill(2);
 
-    // The second answer: audio only, no transcript; the interview completes.
-    peer.send({ type: "answer.start", question_id: 2, streams: ["audio"] });
-    const second = await stream(peer, 2, "audio", audio);
-    peer.send({ type: "stream.end", question_id: 2, stream: "audio", final_offset: second });
-    peer.send({ type: "answer.end", question_id: 2 });
-    const last = (await peer.next("finalized", {}, 60_000, 1)).question as Record<string, unknown>;
-    assert.equal(last.question_id, 2);
-    assert.equal(last.answer_text, null);
-    assert.equal(last.candidate_score, 0);
-    const completed = await peer.next("interview.completed", {}, 30_000);
-    assert.equal(completed.status, "completed");
-    assert.equal(await peer.closed(), 1000);
-  } finally {
-    await server.stop();
-  }
-});
+      peer.sendBinary(frame(1, "camera", 0, 0, first));
+      assert.equal((await peer.next("error")).code, "not_current_question");
+      peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
+      await peer.next("answer.started");
+      peer.sendBinary(frame(1, "screen", 0, 0, first));
+      assert.equal((await peer.next("error", { code: "stream_not_open" })).stream, "screen");
 
-liveTest("repeated, out-of-order, corrupt, oversized and garbage frames are refused without harm", async () => {
-  const server = await startLiveServer({ MAX_FRAME_KB: "64" });
-  try {
-    const { token, interviewId } = await interviewFor(server, "bob");
-    const peer = await RawPeer.open(`${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`);
-    await peer.next("session");
-    const first = new Uint8Array(1000).fill(1);
-    const second = new Uint8Array(500).fill(2);
+      peer.sendBinary(frame(1, "camera", 0, 0, first));
+      assert.equal((await peer.next("ack", { seq: 0 })).committed, 1000);
+      peer.sendBinary(frame(1, "camera", 0, 0, first));
+      assert.equal(
+        (await peer.next("ack", { seq: 0 }, 5000, 1)).committed,
+        1000,
+        "a repeat is acked again",
+      );
+      peer.sendBinary(frame(1, "camera", 2, 1500, second));
+      assert.equal((await peer.next("error", { code: "wrong_offset" })).expected_offset, 1000);
+      const corrupt = frame(1, "camera", 1, 1000, second);
+      corrupt[corrupt.byteLength - 1] ^= 0xff;
+      peer.sendBinary(corrupt);
+      await peer.next("error", { code: "checksum_mismatch" });
+      peer.sendBinary(new Uint8Array(100 * 1024));
+      await peer.next("error", { code: "frame_too_large" });
+      peer.sendBinary(new Uint8Array([9, 9, 9]));
+      await peer.next("error", { code: "bad_frame" });
+      peer.send("{not json");
+      peer.send({ type: "answer.start", question_id: "one" });
+      peer.send({ type: "launch_missiles" });
+      await peer.next("error", { code: "bad_message" }, 5000, 2);
+      // Overlapping resend: only the new bytes are written.
+      peer.sendBinary(
+        frame(1, "camera", 1, 500, new Uint8Array([...first.subarray(500), ...second])),
+      );
+      assert.equal((await peer.next("ack", { seq: 1 })).committed, 1500);
+      peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: 2000 });
+      assert.equal((await peer.next("error", { code: "incomplete_stream" })).expected_offset, 1500);
+      peer.send({ type: "answer.end", question_id: 1 });
+      await peer.next("error", { code: "streams_open" });
 
-    peer.sendBinary(frame(1, "camera", 0, 0, first));
-    assert.equal((await peer.next("error")).code, "not_current_question");
-    peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
-    await peer.next("answer.started");
-    peer.sendBinary(frame(1, "screen", 0, 0, first));
-    assert.equal((await peer.next("error", { code: "stream_not_open" })).stream, "screen");
-
-    peer.sendBinary(frame(1, "camera", 0, 0, first));
-    assert.equal((await peer.next("ack", { seq: 0 })).committed, 1000);
-    peer.sendBinary(frame(1, "camera", 0, 0, first));
-    assert.equal((await peer.next("ack", { seq: 0 }, 5000, 1)).committed, 1000, "a repeat is acked again");
-    peer.sendBinary(frame(1, "camera", 2, 1500, second));
-    assert.equal((await peer.next("error", { code: "wrong_offset" })).expected_offset, 1000);
-    const corrupt = frame(1, "camera", 1, 1000, second);
-    corrupt[corrupt.byteLength - 1] ^= 0xff;
-    peer.sendBinary(corrupt);
-    await peer.next("error", { code: "checksum_mismatch" });
-    peer.sendBinary(new Uint8Array(100 * 1024));
-    await peer.next("error", { code: "frame_too_large" });
-    peer.sendBinary(new Uint8Array([9, 9, 9]));
-    await peer.next("error", { code: "bad_frame" });
-    peer.send("{not json");
-    peer.send({ type: "answer.start", question_id: "one" });
-    peer.send({ type: "launch_missiles" });
-    await peer.next("error", { code: "bad_message" }, 5000, 2);
-    // Overlapping resend: only the new bytes are written.
-    peer.sendBinary(frame(1, "camera", 1, 500, new Uint8Array([...first.subarray(500), ...second])));
-    assert.equal((await peer.next("ack", { seq: 1 })).committed, 1500);
-    peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: 2000 });
-    assert.equal((await peer.next("error", { code: "incomplete_stream" })).expected_offset, 1500);
-    peer.send({ type: "answer.end", question_id: 1 });
-    await peer.next("error", { code: "streams_open" });
-
-    const staged = await Deno.readFile(
-      join(server.deps.config.DATA_DIR, `recordings/${interviewId}/1/staging/camera.part`),
-    );
-    assert.deepEqual(staged, new Uint8Array([...first, ...second]), "the staged bytes are exactly what was sent once");
-    peer.send({ type: "ping", id: "p1" });
-    assert.equal((await peer.next("pong")).id, "p1");
-    await peer.close();
-  } finally {
-    await server.stop();
-  }
-});
+      const staged = await Deno.readFile(
+        join(server.deps.config.DATA_DIR, `recordings/${interviewId}/1/staging/camera.part`),
+      );
+      assert.deepEqual(
+        staged,
+        new Uint8Array([...first, ...second]),
+        "the staged bytes are exactly what was sent once",
+      );
+      peer.send({ type: "ping", id: "p1" });
+      assert.equal((await peer.next("pong")).id, "p1");
+      await peer.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);
 
 liveTest("only the interview's candidate connects; refusals come before the upgrade", async () => {
   const server = await startLiveServer({ CORS_ORIGINS: "https://app.example" });
@@ -190,10 +259,22 @@ liveTest("only the interview's candidate connects; refusals come before the upgr
     assert.equal(await handshakeStatus(`${url}?token=garbage`), 401);
     assert.equal(await handshakeStatus(`${url}?token=${other.token}`), 404);
     assert.equal(await handshakeStatus(`${url}?token=${interviewer.token}`), 403);
-    assert.equal(await handshakeStatus(`${server.wsBase}/realtime/interviews/99999?token=${token}`), 404);
-    assert.equal(await handshakeStatus(`${url}?token=${token}`, { Origin: "https://evil.example" }), 403);
-    assert.equal(await handshakeStatus(`${url}?token=${token}`, { Origin: "https://app.example" }), 101);
-    assert.equal(await handshakeStatus(`${url}?token=${token}`, { "Sec-WebSocket-Protocol": "x" }), 101);
+    assert.equal(
+      await handshakeStatus(`${server.wsBase}/realtime/interviews/99999?token=${token}`),
+      404,
+    );
+    assert.equal(
+      await handshakeStatus(`${url}?token=${token}`, { Origin: "https://evil.example" }),
+      403,
+    );
+    assert.equal(
+      await handshakeStatus(`${url}?token=${token}`, { Origin: "https://app.example" }),
+      101,
+    );
+    assert.equal(
+      await handshakeStatus(`${url}?token=${token}`, { "Sec-WebSocket-Protocol": "x" }),
+      101,
+    );
 
     // The token may come as a subprotocol, which is what browsers can set.
     const peer = await RawPeer.open(url, ["interviewer.v1", `bearer.${token}`]);
@@ -205,7 +286,11 @@ liveTest("only the interview's candidate connects; refusals come before the upgr
     assert.equal(await peer.closed(), 4000);
 
     const observerUrl = `${url}/observe`;
-    assert.equal(await handshakeStatus(`${observerUrl}?token=${token}`), 403, "candidates cannot observe");
+    assert.equal(
+      await handshakeStatus(`${observerUrl}?token=${token}`),
+      403,
+      "candidates cannot observe",
+    );
     assert.equal(await handshakeStatus(`${server.wsBase}/realtime/live?token=${other.token}`), 403);
     assert.equal(await handshakeStatus(`${observerUrl}?token=${interviewer.token}`), 101);
     assert.equal(await handshakeStatus(`${server.base}/realtime/live`.replace("ws", "http")), 401);
@@ -214,3 +299,218 @@ liveTest("only the interview's candidate connects; refusals come before the upgr
     await server.stop();
   }
 });
+
+liveTest(
+  "observers see the state on join, then every live event, and nothing of other interviews",
+  async () => {
+    const server = await startLiveServer();
+    try {
+      const { token, interviewId } = await interviewFor(server, "dora", 1);
+      const otherInterview = await interviewFor(server, "ezra", 1);
+      const interviewer = await server.user("olga", "interviewer");
+      const observer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}/observe?token=${interviewer.token}`,
+      );
+      const state = await observer.next("observe.state");
+      assert.equal((state.interview as { username: string }).username, "dora");
+      assert.equal((state.interview as { candidate_online: boolean }).candidate_online, false);
+      assert.equal((state.questions as unknown[]).length, 1);
+      const live = await RawPeer.open(`${server.wsBase}/realtime/live?token=${interviewer.token}`);
+      assert.deepEqual((await live.next("live.state")).interviews, []);
+
+      const { audio } = await media();
+      const peer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      await peer.next("session");
+      await observer.next("candidate.connected");
+      await observer.next("question.asked", { question_id: 1 });
+      peer.send({ type: "answer.start", question_id: 1, streams: ["audio"] });
+      await observer.next("answer.started", { question_id: 1 });
+      const sent = await stream(peer, 1, "audio", audio, 2048);
+      peer.send({
+        type: "transcript",
+        question_id: 1,
+        text: "Kubernetes rolling",
+        is_final: false,
+        start_ms: 0,
+        end_ms: 300,
+      });
+      peer.send({
+        type: "transcript",
+        question_id: 1,
+        text: "I roll out with readiness probes and maxSurge.",
+        is_final: true,
+        start_ms: 0,
+        end_ms: 2000,
+      });
+      peer.send({ type: "event", kind: "paste", at: Date.now(), detail: "42 characters" });
+      assert.equal(
+        (await observer.next("transcript", { is_final: false })).text,
+        "Kubernetes rolling",
+      );
+      await observer.next("transcript", { is_final: true });
+      assert.equal((await observer.next("proctoring")).kind, "paste");
+      const stats = await observer.next("stream.stats", {}, 10_000);
+      assert.ok((stats.streams as Record<string, { committed: number }>).audio.committed > 0);
+
+      // A late joiner gets what happened so far in its state.
+      const late = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}/observe?token=${interviewer.token}`,
+      );
+      const lateState = await late.next("observe.state");
+      assert.equal((lateState.interview as { candidate_online: boolean }).candidate_online, true);
+      assert.equal(
+        (lateState.transcript as { text: string }[])[0].text,
+        "I roll out with readiness probes and maxSurge.",
+      );
+      assert.equal((lateState.proctoring as { kind: string }[])[0].kind, "paste");
+      const liveNow = await RawPeer.open(
+        `${server.wsBase}/realtime/live?token=${interviewer.token}`,
+      );
+      const listed = (await liveNow.next("live.state")).interviews as {
+        interview_id: number;
+        username: string;
+      }[];
+      assert.deepEqual(listed.map((i) => [i.interview_id, i.username]), [[interviewId, "dora"]]);
+
+      peer.send({ type: "stream.end", question_id: 1, stream: "audio", final_offset: sent });
+      peer.send({ type: "answer.end", question_id: 1 });
+      await observer.next("answer.processing");
+      const finalized = (await observer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.ok(typeof finalized.candidate_score === "number");
+      assert.match(String(finalized.candidate_grade), /^[A-F]$/);
+      await observer.next("interview.completed");
+      await live.next("interview.completed", { interview_id: interviewId });
+      await observer.next("candidate.disconnected");
+
+      assert.ok(
+        observer.messages.every((m) =>
+          m.interview_id === undefined || m.interview_id === interviewId
+        ),
+        "no event of another interview reaches a single-interview observer",
+      );
+      assert.ok(!live.messages.some((m) => m.interview_id === otherInterview.interviewId));
+      for (const p of [observer, live, late, liveNow]) await p.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);
+
+liveTest(
+  "a recording that cannot be repaired fails its answer with the reason; the interview goes on",
+  async () => {
+    const server = await startLiveServer();
+    try {
+      const { token, interviewId } = await interviewFor(server, "finn", 2);
+      const peer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      await peer.next("session");
+      peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
+      const garbage = new Uint8Array(20_000).map((_, i) => (i * 7919) % 251);
+      const sent = await stream(peer, 1, "camera", garbage);
+      peer.send({
+        type: "transcript",
+        question_id: 1,
+        text: "My answer in words.",
+        is_final: true,
+        start_ms: 0,
+        end_ms: 900,
+      });
+      peer.send({ type: "stream.end", question_id: 1, stream: "camera", final_offset: sent });
+      peer.send({ type: "answer.end", question_id: 1 });
+      const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.status, "FAILED");
+      assert.equal(finalized.camera_recording_path, null);
+      assert.equal(
+        finalized.answer_text,
+        "My answer in words.",
+        "the transcript is still kept and scored",
+      );
+      const details =
+        await (await server.request("GET", `/api/performance/details/${interviewId}`, { token }))
+          .json();
+      assert.equal(details.questions[0].status, "FAILED");
+      assert.match(details.questions[0].failure_reason, /camera recording/);
+      await peer.next("question", { question_id: 2 });
+      await peer.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);
+
+liveTest("an answer past its time limit is closed and finalized with what arrived", async () => {
+  const server = await startLiveServer({ ANSWER_TIME_LIMIT_S: "10" });
+  try {
+    const { token, interviewId } = await interviewFor(server, "gus", 2);
+    const peer = await RawPeer.open(
+      `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+    );
+    await peer.next("session");
+    peer.send({ type: "answer.start", question_id: 1, streams: ["audio"] });
+    await peer.next("answer.started");
+    const { audio } = await media();
+    await stream(peer, 1, "audio", audio);
+    // Nothing is ended: the deadline must close it.
+    assert.equal(
+      (await peer.next("error", { code: "answer_time_exceeded" }, 20_000)).question_id,
+      1,
+    );
+    const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<
+      string,
+      unknown
+    >;
+    assert.equal(finalized.status, "ANSWERED");
+    assert.ok(finalized.audio_recording_path);
+    await peer.next("question", { question_id: 2 });
+    peer.sendBinary(frame(1, "audio", 999, 0, new Uint8Array(10)));
+    assert.equal((await peer.next("error", { code: "not_current_question" })).question_id, 1);
+    await peer.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+liveTest(
+  "a candidate who leaves mid-answer and stays away past the grace period gets it finalized",
+  async () => {
+    const server = await startLiveServer({ RECONNECT_GRACE_S: "1" });
+    try {
+      const { token, interviewId } = await interviewFor(server, "hana", 1);
+      const interviewer = await server.user("ines", "interviewer");
+      const observer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}/observe?token=${interviewer.token}`,
+      );
+      await observer.next("observe.state");
+      const peer = await RawPeer.open(
+        `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      await peer.next("session");
+      peer.send({ type: "answer.start", question_id: 1, streams: ["audio"] });
+      const { audio } = await media();
+      await stream(peer, 1, "audio", audio);
+      await peer.close();
+      await observer.next("candidate.disconnected");
+      const processing = await observer.next("answer.processing", {}, 15_000);
+      assert.match(String(processing.reason), /left/);
+      const finalized = (await observer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.status, "ANSWERED");
+      await observer.next("interview.completed");
+      await observer.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);

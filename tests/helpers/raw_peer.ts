@@ -57,14 +57,27 @@ export class RawPeer {
    * The first message (already received or still to come) of `type` that
    * matches `fields`, skipping the first `skip` matches.
    */
-  next(type: string, fields: Record<string, unknown> = {}, timeoutMs = 30_000, skip = 0): Promise<Received> {
-    const match = (m: Received) => m.type === type && Object.entries(fields).every(([k, v]) => m[k] === v);
+  next(
+    type: string,
+    fields: Record<string, unknown> = {},
+    timeoutMs = 30_000,
+    skip = 0,
+  ): Promise<Received> {
+    const match = (m: Received) =>
+      m.type === type && Object.entries(fields).every(([k, v]) => m[k] === v);
     const seen = this.messages.filter(match);
     if (seen.length > skip) return Promise.resolve(seen[skip]);
     let remaining = skip - seen.length;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no ${type} ${JSON.stringify(fields)} within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}`)),
+        () =>
+          reject(
+            new Error(
+              `no ${type} ${JSON.stringify(fields)} within ${timeoutMs} ms; got ${
+                JSON.stringify(this.messages.slice(-5))
+              }`,
+            ),
+          ),
         timeoutMs,
       );
       this.waiters.push({
@@ -101,7 +114,10 @@ export class RawPeer {
  * The HTTP status with which a WebSocket handshake to `url` is answered
  * (101 when it upgrades), sent over a raw TCP connection so any header can be set.
  */
-export async function handshakeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+export async function handshakeStatus(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const target = new URL(url);
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const lines = [
