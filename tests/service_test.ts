@@ -2,54 +2,7 @@
 // database, an admin from the environment, a JWT secret that survives
 // restarts, and a second process on the same folder refused.
 import assert from "node:assert/strict";
-
-const mainModule = new URL("../main.ts", import.meta.url).pathname;
-
-interface ServiceProcess {
-  child: Deno.ChildProcess;
-  base: string;
-  /** Everything printed so far on stdout. */
-  output: () => string;
-}
-
-async function startProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      "--allow-ffi",
-      mainModule,
-    ],
-    env: { PORT: "0", HOST: "127.0.0.1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const decoder = new TextDecoder();
-  const reader = child.stdout.getReader();
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value);
-    const match = /"msg":"listening","url":"(http:\/\/[^"]+)"/.exec(text);
-    if (match) {
-      // Keep draining stdout so the child never blocks on a full pipe.
-      (async () => {
-        while (!(await reader.read()).done) { /* discard */ }
-      })().catch(() => {});
-      return { child, base: match[1], output: () => text };
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(
-    `service did not start:\n${text}\n${decoder.decode((await child.output()).stderr)}`,
-  );
-}
+import { mainModule, startProcess } from "./helpers/service_process.ts";
 
 Deno.test({
   name:

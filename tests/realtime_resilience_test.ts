@@ -1,0 +1,308 @@
+// Nothing lost: a network drop mid-answer, a server killed with SIGKILL and
+// restarted mid-answer, and a candidate moving between two instances of one
+// PostgreSQL while an interviewer watches from the other one.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { InterviewClient } from "../realtime/client.ts";
+import type { StreamName } from "../realtime/frame.ts";
+import { FfmpegPool } from "../media/ffmpeg.ts";
+import { makeLiveWebm, splitIntoChunks } from "./fixtures/media.ts";
+import { readWebmLayout } from "./fixtures/webm.ts";
+import { startLiveServer } from "./helpers/live_server.ts";
+import { startTcpProxy } from "./helpers/tcp_proxy.ts";
+import { type ServiceProcess, startProcess } from "./helpers/service_process.ts";
+import { RawPeer } from "./helpers/raw_peer.ts";
+import { eq } from "drizzle-orm";
+import { openPostgres } from "../db/client.ts";
+import { users } from "../db/schema.ts";
+
+const JD = "Site reliability engineer: Kubernetes, Terraform, PostgreSQL, Prometheus, Linux.";
+
+function liveTest(name: string, fn: () => Promise<void>, ignore = false): void {
+  Deno.test({ name, fn, ignore, sanitizeOps: false, sanitizeResources: false });
+}
+
+const pool = new FfmpegPool({ concurrency: 2 });
+let recordings: Promise<{ camera: Uint8Array; audio: Uint8Array }> | undefined;
+function media() {
+  recordings ??= Promise.all([
+    makeLiveWebm(pool, { seconds: 4, video: true, audio: false }),
+    makeLiveWebm(pool, { seconds: 4, video: false, audio: true }),
+  ]).then(([camera, audio]) => ({ camera, audio }));
+  return recordings;
+}
+
+/** Signs up over HTTP, uploads a JD and starts a one-question interview. */
+async function newInterview(
+  base: string,
+  username: string,
+): Promise<{ token: string; interviewId: number }> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(base + path, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    const json = await response.json();
+    assert.ok(response.ok, `${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { access_token: token } = await post("/auth/signup", {
+    username,
+    password: "resilient-password",
+  });
+  await post("/jd_resume/upload_jd", { text: JD }, token);
+  const { interview_id: interviewId } = await post("/interview/start_interview", {
+    interview_name: "Resilience",
+    question_count: 1,
+  }, token);
+  return { token, interviewId };
+}
+
+/** Queues every chunk of `bytes` on `stream`; `between` runs after each chunk is queued. */
+async function sendAll(
+  client: InterviewClient,
+  stream: StreamName,
+  bytes: Uint8Array,
+  between: (index: number) => Promise<void> = () => Promise.resolve(),
+) {
+  const chunks = splitIntoChunks(bytes, [8 * 1024]);
+  for (let i = 0; i < chunks.length; i++) {
+    await client.sendChunk(1, stream, chunks[i]);
+    await between(i);
+  }
+}
+
+async function stagedBytes(dataDir: string, interviewId: number, stream: StreamName) {
+  return await Deno.readFile(join(dataDir, `recordings/${interviewId}/1/staging/${stream}.raw`));
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+liveTest(
+  "a connection cut mid-answer resumes and the recording arrives byte for byte",
+  async () => {
+    const server = await startLiveServer();
+    const proxy = startTcpProxy(Number(new URL(server.base).port));
+    try {
+      const { camera, audio } = await media();
+      const { token, interviewId } = await newInterview(server.base, "dropped");
+      const client = new InterviewClient({
+        url: `ws://127.0.0.1:${proxy.port}/realtime/interviews/${interviewId}`,
+        token,
+        reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+      });
+      const states: string[] = [];
+      client.on("state", (detail) => states.push(detail.state));
+      await client.connect();
+      await client.startAnswer(1, ["camera", "audio"]);
+      let cuts = 0;
+      await sendAll(client, "camera", camera, async (i) => {
+        // Cut twice with frames in flight, each time after the previous cut has healed.
+        if (i === 3 || i === 12) {
+          const resumed = client.waitFor("state", (d) => d.state === "resumed", 10_000);
+          proxy.cut();
+          cuts++;
+          await resumed;
+        }
+      });
+      await sendAll(client, "audio", audio);
+      await client.endAnswer(1);
+      assert.equal(cuts, 2);
+      assert.ok(states.filter((s) => s === "resumed").length >= 2, `states: ${states.join(",")}`);
+      assert.deepEqual(
+        await stagedBytes(server.deps.config.DATA_DIR, interviewId, "camera"),
+        camera,
+      );
+      assert.deepEqual(await stagedBytes(server.deps.config.DATA_DIR, interviewId, "audio"), audio);
+      const finalized = await client.waitFor("finalized", undefined, 60_000);
+      const question = finalized.question as Record<string, string>;
+      assert.equal(question.status, "ANSWERED");
+      const layout = readWebmLayout(
+        await Deno.readFile(join(server.deps.config.DATA_DIR, question.combined_recording_path)),
+      );
+      assert.ok(layout.durationSeconds !== null && layout.durationSeconds > 3.5);
+      client.close();
+    } finally {
+      proxy.close();
+      await server.stop();
+    }
+  },
+);
+
+/** Environment for server processes of these tests; on PostgreSQL when the suite is. */
+function serviceEnv(dataDir: string, port: number): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    JWT_SECRET: "resilience-test-secret-that-is-long-enough-1234",
+    DATABASE_URL: Deno.env.get("TEST_DATABASE_URL") ?? "",
+    LOG_LEVEL: "info",
+  };
+}
+
+async function kill(process: ServiceProcess): Promise<void> {
+  try {
+    process.child.kill("SIGKILL");
+  } catch { /* already gone */ }
+  await process.child.status;
+}
+
+liveTest(
+  "a server killed with SIGKILL mid-answer and restarted loses nothing the client sent",
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-kill-" });
+    const port = freePort();
+    let server = await startProcess(serviceEnv(dataDir, port));
+    try {
+      const { camera, audio } = await media();
+      const { token, interviewId } = await newInterview(server.base, `killed${port}`);
+      const client = new InterviewClient({
+        url: `ws://127.0.0.1:${port}/realtime/interviews/${interviewId}`,
+        token,
+        reconnect: { initialDelayMs: 100, maxDelayMs: 500, maxFailedAttempts: 200 },
+      });
+      await client.connect();
+      await client.startAnswer(1, ["camera", "audio"]);
+      let restarted: Promise<ServiceProcess> | undefined;
+      await sendAll(client, "camera", camera, async (i) => {
+        if (i === 12) {
+          // Killed with frames still in flight; the client keeps queueing meanwhile.
+          await kill(server);
+          restarted = startProcess(serviceEnv(dataDir, port));
+        }
+      });
+      server = await restarted!;
+      await sendAll(client, "audio", audio);
+      await client.endAnswer(1);
+      assert.deepEqual(
+        await stagedBytes(dataDir, interviewId, "camera"),
+        camera,
+        "camera byte for byte",
+      );
+      assert.deepEqual(
+        await stagedBytes(dataDir, interviewId, "audio"),
+        audio,
+        "audio byte for byte",
+      );
+      const finalized = await client.waitFor("finalized", undefined, 60_000);
+      const question = finalized.question as Record<string, string>;
+      assert.equal(question.status, "ANSWERED");
+      for (
+        const file of [
+          question.camera_recording_path,
+          question.audio_recording_path,
+          question.combined_recording_path,
+        ]
+      ) {
+        const layout = readWebmLayout(await Deno.readFile(join(dataDir, file)));
+        assert.ok(
+          layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 4) < 0.5,
+          file,
+        );
+        assert.ok(layout.hasCues, file);
+      }
+      client.close();
+    } finally {
+      await kill(server);
+    }
+  },
+);
+
+liveTest(
+  "two instances on one PostgreSQL: the observer on one sees the candidate on the other, who can move between them",
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-multi-" });
+    const [portA, portB] = [freePort(), freePort()];
+    const [a, b] = await Promise.all([
+      startProcess(serviceEnv(dataDir, portA)),
+      startProcess(serviceEnv(dataDir, portB)),
+    ]);
+    try {
+      const { audio } = await media();
+      const { token, interviewId } = await newInterview(a.base, `multi${portA}`);
+      const admin = await fetch(`${b.base}/auth/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: `watcher${portB}`, password: "watcher-password" }),
+      }).then((r) => r.json());
+      // Interviewers are created by admins; promote this one directly in the shared database.
+      const database = openPostgres(Deno.env.get("TEST_DATABASE_URL")!, 1);
+      await database.db.update(users).set({ userType: "interviewer" }).where(
+        eq(users.id, admin.id),
+      );
+      await database.close();
+
+      const observer = await RawPeer.open(
+        `ws://127.0.0.1:${portB}/realtime/interviews/${interviewId}/observe?token=${admin.access_token}`,
+      );
+      await observer.next("observe.state");
+      const onA = new InterviewClient({
+        url: `ws://127.0.0.1:${portA}/realtime/interviews/${interviewId}`,
+        token,
+      });
+      await onA.connect();
+      await observer.next("candidate.connected");
+      await onA.startAnswer(1, ["audio"]);
+      const chunks = splitIntoChunks(audio, [4096]);
+      const half = Math.floor(chunks.length / 2);
+      for (const chunk of chunks.slice(0, half)) await onA.sendChunk(1, "audio", chunk);
+      await onA.waitFor(
+        "ack",
+        (ack) => ack.committed === chunks.slice(0, half).reduce((n, c) => n + c.byteLength, 0),
+      );
+      onA.sendTranscript({
+        question_id: 1,
+        text: "Half way through.",
+        is_final: true,
+        start_ms: 0,
+        end_ms: 1000,
+      });
+      assert.equal((await observer.next("transcript")).text, "Half way through.");
+
+      // The candidate moves to instance B and resumes where A left off; A's connection is replaced.
+      const raw = await RawPeer.open(
+        `ws://127.0.0.1:${portB}/realtime/interviews/${interviewId}?token=${token}`,
+      );
+      const session = await raw.next("session");
+      const streams =
+        (session.answer as { streams: Record<string, { committed: number }> }).streams;
+      assert.equal(
+        streams.audio.committed,
+        chunks.slice(0, half).reduce((n, c) => n + c.byteLength, 0),
+      );
+      await onA.waitFor("state", (d) => d.state === "closed" || d.state === "failed", 10_000);
+      await raw.close();
+      const onB = new InterviewClient({
+        url: `ws://127.0.0.1:${portB}/realtime/interviews/${interviewId}`,
+        token,
+      });
+      await onB.connect();
+      await onB.startAnswer(1, ["audio"]);
+      // Chunks below the committed offset are acknowledged without being written again.
+      for (const chunk of chunks) await onB.sendChunk(1, "audio", chunk);
+      await onB.endAnswer(1);
+      assert.deepEqual(await stagedBytes(dataDir, interviewId, "audio"), audio);
+      const finalized = (await observer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.status, "ANSWERED");
+      assert.equal(finalized.answer_text, "Half way through.");
+      await observer.next("interview.completed");
+      onB.close();
+      await observer.close();
+    } finally {
+      await Promise.all([kill(a), kill(b)]);
+    }
+  },
+  !Deno.env.get("TEST_DATABASE_URL"),
+);
