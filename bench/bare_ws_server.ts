@@ -15,7 +15,12 @@
  * @module
  */
 import { join } from "node:path";
-import { decodeFrame, type MediaFrame, PROTOCOL_VERSION, type StreamName } from "../realtime/frame.ts";
+import {
+  decodeFrame,
+  type MediaFrame,
+  PROTOCOL_VERSION,
+  type StreamName,
+} from "../realtime/frame.ts";
 import type { ServerMessage, SessionMessage } from "../realtime/protocol.ts";
 
 const MAX_FRAME_BYTES = 4096 * 1024;

@@ -86,7 +86,10 @@ export async function measureFinalization(
         });
       }
     }
-    await Promise.all([client.endStream(questionId, "camera"), client.endStream(questionId, "audio")]);
+    await Promise.all([
+      client.endStream(questionId, "camera"),
+      client.endStream(questionId, "audio"),
+    ]);
     const uploadMs = performance.now() - uploadStarted;
     const finalized = client.waitFor("finalized", undefined, FINALIZE_TIMEOUT_MS);
     const ended = performance.now();

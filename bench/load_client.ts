@@ -201,7 +201,8 @@ async function stream(
     sendChunk(candidate, "audio", media.audio[second % media.audio.length]);
     candidate.client.sendTranscript({
       question_id: candidate.questionId,
-      text: `Second ${second} of my answer: I would shard the queue by tenant and batch the writes.`,
+      text:
+        `Second ${second} of my answer: I would shard the queue by tenant and batch the writes.`,
       is_final: true,
       start_ms: second * 1000,
       end_ms: second * 1000 + 990,
@@ -223,7 +224,9 @@ const watchdog = setTimeout(() => {
 }, (rampSeconds + seconds + graceMs / 1000 + 180) * 1000);
 
 const tokens: string[] = args.tokens ? JSON.parse(await Deno.readTextFile(args.tokens)) : [];
-if (args.tokens && tokens.length < n) throw new Error(`${args.tokens} holds only ${tokens.length} tokens`);
+if (args.tokens && tokens.length < n) {
+  throw new Error(`${args.tokens} holds only ${tokens.length} tokens`);
+}
 const setupStarted = performance.now();
 const interviewIds = args.tokens
   ? await mapLimited(tokens.slice(0, n), 8, (token, i) => startInterview(base, token, `Load ${i}`))
@@ -258,7 +261,9 @@ clearInterval(lagTimer);
 const clientCpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
 
 const graceEnd = performance.now() + graceMs;
-while (unacked(candidates) > 0 && performance.now() < graceEnd) await sleepUntil(performance.now() + 100);
+while (unacked(candidates) > 0 && performance.now() < graceEnd) {
+  await sleepUntil(performance.now() + 100);
+}
 emit({ event: "measured" });
 
 let bytesCommitted = 0;

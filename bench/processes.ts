@@ -62,7 +62,9 @@ export async function startTemporaryPostgres(): Promise<{ url: string; stop(): P
 /** Starts a server and waits until it answers HTTP. */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const port = freePort();
-  const profile = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const profile = options.cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]
+    : [];
   const command = options.kind === "real"
     ? new Deno.Command(Deno.execPath(), {
       args: [
@@ -94,7 +96,17 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
       stderr: "piped",
     })
     : new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", ...profile, `${ROOT}bench/bare_ws_server.ts`, String(port), options.dataDir],
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        ...profile,
+        `${ROOT}bench/bare_ws_server.ts`,
+        String(port),
+        options.dataDir,
+      ],
       stdout: "piped",
       stderr: "piped",
     });

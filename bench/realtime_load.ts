@@ -22,7 +22,11 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { createCandidate, mapLimited } from "./api.ts";
 import type { LoadResult } from "./load_client.ts";
-import { type FinalizeResult, measureFinalization, twoMinuteRecordings } from "./finalize_latency.ts";
+import {
+  type FinalizeResult,
+  measureFinalization,
+  twoMinuteRecordings,
+} from "./finalize_latency.ts";
 import {
   freeBytes,
   readCpuSeconds,
