@@ -47,6 +47,7 @@ const configSchema = z.object({
   RECONNECT_GRACE_S: z.coerce.number().int().min(1).max(3600).default(60),
   ABANDON_AFTER_S: z.coerce.number().int().min(10).max(7 * 86400).default(1800),
   MAX_FRAME_KB: z.coerce.number().int().min(16).max(64 * 1024).default(4096),
+  MAX_QUEUED_KB: z.coerce.number().int().min(64).max(1024 * 1024).default(16 * 1024),
   MAX_ANSWER_MB: z.coerce.number().int().min(1).max(100 * 1024).default(2048),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   FINALIZE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),

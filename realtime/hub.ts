@@ -32,8 +32,8 @@ export class RealtimeHub implements RealtimeContext {
     readonly bus: EventBus,
     readonly pokeJobs: () => void,
   ) {
-    // Room for a few frames in flight at the largest frame size.
-    this.maxQueuedBytes = Math.max(16 * 1024 * 1024, 4 * config.MAX_FRAME_KB * 1024);
+    // At least one largest frame must fit, or nothing could ever be accepted.
+    this.maxQueuedBytes = Math.max(config.MAX_QUEUED_KB, config.MAX_FRAME_KB + 1) * 1024;
     this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
   }

@@ -514,3 +514,65 @@ liveTest(
     }
   },
 );
+
+liveTest(
+  "limits: bytes waiting per connection, bytes per answer, connections per user",
+  async () => {
+    const server = await startLiveServer({
+      MAX_FRAME_KB: "64",
+      MAX_QUEUED_KB: "256",
+      MAX_ANSWER_MB: "2",
+      MAX_CONNECTIONS_PER_USER: "1",
+    });
+    try {
+      const { token, interviewId } = await interviewFor(server, "ivy", 2);
+      const url = `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`;
+      const peer = await RawPeer.open(url);
+      await peer.next("session");
+      assert.equal(
+        await handshakeStatus(url),
+        429,
+        "a second connection of the same user is refused",
+      );
+      peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
+      await peer.next("answer.started");
+
+      // A burst far beyond what may wait: some frames are refused, none is half-written.
+      const payload = new Uint8Array(64 * 1024).fill(7);
+      for (let seq = 0; seq < 30; seq++) {
+        peer.sendBinary(
+          frame(1, "camera", seq, seq * payload.byteLength, payload),
+        );
+      }
+      peer.send({ type: "ping", id: "after-burst" });
+      await peer.next("pong", { id: "after-burst" });
+      const overloaded = peer.messages.filter((m) => m.code === "overloaded").length;
+      assert.ok(overloaded > 0, "the burst was pushed back");
+      const acks = peer.messages.filter((m) => m.type === "ack").map((m) => Number(m.committed));
+      const committed = Math.max(...acks);
+      assert.equal(committed % payload.byteLength, 0);
+      const staged = join(
+        server.deps.config.DATA_DIR,
+        `recordings/${interviewId}/1/staging/camera.part`,
+      );
+      assert.equal((await Deno.stat(staged)).size, committed);
+
+      // Past MAX_ANSWER_MB the answer is closed and finalized with what it has.
+      let offset = committed;
+      for (let seq = 100; offset <= 2 * 1024 * 1024; seq++) {
+        peer.sendBinary(frame(1, "camera", seq, offset, payload));
+        const reply = await Promise.race([
+          peer.next("ack", { seq }),
+          peer.next("error", { code: "answer_too_large" }),
+        ]);
+        if (reply.type === "error") break;
+        offset += payload.byteLength;
+      }
+      assert.ok(peer.messages.some((m) => m.code === "answer_too_large"));
+      assert.equal((await peer.next("finalized", {}, 60_000)).type, "finalized");
+      await peer.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);
