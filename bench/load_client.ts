@@ -22,8 +22,9 @@
  */
 import { parseArgs } from "node:util";
 import { cpuUsage } from "node:process";
+import { crc32 } from "node:zlib";
 import { InterviewClient } from "../realtime/client.ts";
-import type { StreamName } from "../realtime/frame.ts";
+import { FRAME_HEADER_BYTES, type StreamName } from "../realtime/frame.ts";
 import { mapLimited, startInterview } from "./api.ts";
 
 const CAMERA_BYTES = 125_000;
@@ -62,6 +63,25 @@ export interface LoadResult {
   clientLag: Latency;
   /** Time to start the interviews through the HTTP API. */
   setupMs: number;
+}
+
+/**
+ * A WebSocket that fills in each media frame's CRC-32 with node:zlib's native
+ * code. Every real candidate computes its checksums on its own CPU; here one
+ * process plays all of them on the server's cores, and the client's
+ * portable JavaScript CRC would take a core of its own at a few hundred
+ * candidates. The frames on the wire are the ones a checksumming client
+ * sends, and the server verifies each.
+ */
+class NativeChecksumWebSocket extends WebSocket {
+  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (data instanceof Uint8Array && data.byteLength >= FRAME_HEADER_BYTES) {
+      const header = new DataView(data.buffer, data.byteOffset, FRAME_HEADER_BYTES);
+      header.setUint32(16, crc32(data.subarray(FRAME_HEADER_BYTES)));
+      header.setUint8(20, 1);
+    }
+    super.send(data);
+  }
 }
 
 interface Candidate {
@@ -135,6 +155,8 @@ async function connect(interviewId: number, token: string): Promise<Candidate | 
   const client = new InterviewClient({
     url: `${base.replace(/^http/, "ws")}/realtime/interviews/${interviewId}`,
     token,
+    WebSocketImpl: NativeChecksumWebSocket,
+    checksums: false,
     reconnect: { maxFailedAttempts: 3 },
   });
   const candidate: Candidate = {

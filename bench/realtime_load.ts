@@ -49,6 +49,8 @@ interface Step {
   /** CPU used during the load window, in cores: the server, and the whole machine. */
   serverCpuCores: number;
   machineCpuCores: number;
+  /** Busy cores just before the step, with the server idle: other work on the machine. */
+  backgroundCores: number;
 }
 
 const P99_LIMIT_MS = 100;
@@ -57,6 +59,8 @@ const BYTES_PER_CANDIDATE_SECOND = 130_000;
 const DISK_RESERVE_BYTES = 3e9;
 const RSS_SAMPLE_MS = 250;
 const TIME_BUDGET_MS = 45 * 60_000;
+const QUIET_CORES = 0.3;
+const QUIET_ATTEMPTS = 30;
 const LOAD_CLIENT = new URL("./load_client.ts", import.meta.url).pathname;
 
 const { values: args } = parseArgs({
@@ -99,8 +103,25 @@ async function ensureCandidates(base: string, n: number): Promise<void> {
   await Deno.writeTextFile(tokensFile, JSON.stringify(tokens));
 }
 
+/** Waits, at most a minute, until other work leaves the cores alone; returns the busy cores seen. */
+async function awaitQuietMachine(): Promise<number> {
+  let busy = 0;
+  for (let attempt = 0; attempt < QUIET_ATTEMPTS; attempt++) {
+    const before = readMachineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    busy = Math.round((readMachineBusySeconds() - before) / 2 * 100) / 100;
+    if (busy < QUIET_CORES) break;
+    if (attempt === 0) progress(`other work keeps ${busy} cores busy; waiting for it`);
+  }
+  return busy;
+}
+
 /** Runs `load_client.ts` against `server`, sampling the server's memory and CPU meanwhile. */
-async function drive(server: ServerProcess, n: number): Promise<Omit<Step, "kind" | "pass">> {
+async function drive(
+  kind: Kind,
+  server: ServerProcess,
+  n: number,
+): Promise<Omit<Step, "kind" | "pass" | "backgroundCores">> {
   const before = readRss(server.pid);
   let peak = before;
   let loaded = before;
@@ -117,7 +138,7 @@ async function drive(server: ServerProcess, n: number): Promise<Omit<Step, "kind
       `--base=${server.base}`,
       `--n=${n}`,
       `--seconds=${seconds}`,
-      ...(tokens.length ? [`--tokens=${tokensFile}`] : []),
+      ...(kind === "real" ? [`--tokens=${tokensFile}`] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -174,18 +195,21 @@ async function runStep(kind: Kind, n: number, databaseUrl: string): Promise<Step
   });
   try {
     if (kind === "real") await ensureCandidates(server.base, n);
+    const backgroundCores = await awaitQuietMachine();
     progress(`${kind} server, N = ${n}`);
-    const measured = await drive(server, n);
+    const measured = await drive(kind, server, n);
     const { load } = measured;
     const pass = load.connected === n && load.lostChunks === 0 && load.reconnects === 0 &&
       load.ack.p99 < P99_LIMIT_MS;
     progress(
       `${kind} N=${n}: ${pass ? "held" : "FAILED"}; ack p50 ${load.ack.p50} p99 ${load.ack.p99} ` +
         `max ${load.ack.max} ms; lost ${load.lostChunks}; ${load.mbPerSecond} MB/s; server ` +
-        `${measured.serverCpuCores} cores, machine ${measured.machineCpuCores}; errors ` +
-        JSON.stringify(load.errors),
+        `${measured.serverCpuCores} cores, client ${load.clientCpuCores}, machine ` +
+        `${measured.machineCpuCores} (${backgroundCores} before); errors ${
+          JSON.stringify(load.errors)
+        }`,
     );
-    return { kind, pass, ...measured };
+    return { kind, pass, backgroundCores, ...measured };
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });
@@ -243,7 +267,9 @@ function stepRow(step: Step): string {
     `${load.ack.p99} | ${load.ack.max} | ${load.lostChunks} | ${load.mbPerSecond} | ` +
     `${megabytes(rss.before)} → ${megabytes(rss.loaded)} (peak ${megabytes(rss.peak)}) | ` +
     `${(perSession / 1e3).toFixed(0)} KB | ${step.serverCpuCores} | ${load.clientCpuCores} | ` +
-    `${step.machineCpuCores} | ${load.clientLag.p99} | ${errors || "–"} |`;
+    `${step.machineCpuCores} | ${step.backgroundCores} | ${load.clientLag.p99} | ${
+      errors || "–"
+    } |`;
 }
 
 function memoryPerSession(steps: Step[], n: number): string {
@@ -296,9 +322,9 @@ console.log(`\n${steps.length} steps of ${seconds} s in ${minutes} min.\n`);
 console.log(
   "| server | N | held | ack p50 ms | ack p99 ms | ack max ms | lost chunks | MB/s | server RSS " +
     "before → loaded | RSS per session | server CPU cores | client CPU cores | machine CPU " +
-    "cores | client lag p99 ms | errors |",
+    "cores | busy cores before | client lag p99 ms | errors |",
 );
-console.log("|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|---|");
+console.log("|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|");
 for (const step of steps) console.log(stepRow(step));
 console.log("");
 for (const kind of kinds) {

@@ -6,7 +6,7 @@
 import { and, asc, avg, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { interviews, questionAnswers } from "./schema.ts";
-import type { PlannedQuestion } from "../ai/engine.ts";
+import type { PlannedQuestion, QuestionToEvaluate } from "../ai/engine.ts";
 
 /** An interview row. */
 export type InterviewRow = typeof interviews.$inferSelect;
@@ -111,19 +111,38 @@ export async function updateAnswer(
       .returning();
     if (!row) return undefined;
     const [{ open }] = await tx.select({ open: count() }).from(questionAnswers).where(
-      and(eq(questionAnswers.interviewId, target.interviewId), inArray(questionAnswers.status, openStatuses)),
+      and(
+        eq(questionAnswers.interviewId, target.interviewId),
+        inArray(questionAnswers.status, openStatuses),
+      ),
     );
     const interviewCompleted = open === 0;
     await tx.update(interviews).set(
-      interviewCompleted ? { status: "completed", completedAt: now, updatedAt: now } : { updatedAt: now },
+      interviewCompleted
+        ? { status: "completed", completedAt: now, updatedAt: now }
+        : { updatedAt: now },
     ).where(eq(interviews.id, target.interviewId));
     await also?.(tx);
     return { row, interviewCompleted };
   });
 }
 
+/** The stored question in the shape an engine evaluates answers against. */
+export function questionToEvaluate(row: QuestionAnswerRow): QuestionToEvaluate {
+  return {
+    text: row.questionText,
+    topic: row.topic,
+    kind: row.questionKind,
+    referenceAnswer: row.aiAnswer ?? "",
+    keyPoints: row.keyPoints,
+  };
+}
+
 /** Finds a question/answer row by its id. */
-export async function findQuestionAnswer(db: Db, id: number): Promise<QuestionAnswerRow | undefined> {
+export async function findQuestionAnswer(
+  db: Db,
+  id: number,
+): Promise<QuestionAnswerRow | undefined> {
   const [row] = await db.select().from(questionAnswers).where(eq(questionAnswers.id, id));
   return row;
 }

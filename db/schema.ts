@@ -156,7 +156,9 @@ export const jobs = pgTable("jobs", {
   kind: text("kind").notNull(),
   dedupeKey: text("dedupe_key").notNull().unique(),
   payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-  status: text("status").$type<"queued" | "running" | "done" | "failed">().notNull().default("queued"),
+  status: text("status").$type<"queued" | "running" | "done" | "failed">().notNull().default(
+    "queued",
+  ),
   attempts: integer("attempts").notNull().default(0),
   maxAttempts: integer("max_attempts").notNull().default(3),
   runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),

@@ -13,7 +13,14 @@ import type { Db } from "../db/client.ts";
 import { type AnswerMedia, questionAnswers, transcriptSegments } from "../db/schema.ts";
 import { completeJob, enqueueJob } from "../jobs/queue.ts";
 import type { JobHandler } from "../jobs/runner.ts";
-import { findInterview, findQuestionAnswer, type QuestionAnswerRow, type Tx, updateAnswer } from "../db/interviews.ts";
+import {
+  findInterview,
+  findQuestionAnswer,
+  type QuestionAnswerRow,
+  questionToEvaluate,
+  type Tx,
+  updateAnswer,
+} from "../db/interviews.ts";
 import type { InterviewEngine } from "../ai/engine.ts";
 import type { EventBus } from "../realtime/event_bus.ts";
 import type { StreamName } from "../realtime/protocol.ts";
@@ -48,7 +55,12 @@ const labels: Record<StreamName, string> = {
 };
 
 interface Outputs {
-  paths: { camera: string | null; screen: string | null; audio: string | null; combined: string | null };
+  paths: {
+    camera: string | null;
+    screen: string | null;
+    audio: string | null;
+    combined: string | null;
+  };
   wavPath: string | null;
   receivedBytes: Partial<Record<StreamName, number>>;
   problems: string[];
@@ -75,7 +87,9 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
       continue;
     }
     try {
-      const bytes = await remuxWebm(deps.ffmpeg, await Deno.readFile(staged.path), { label: labels[stream] });
+      const bytes = await remuxWebm(deps.ffmpeg, await Deno.readFile(staged.path), {
+        label: labels[stream],
+      });
       const path = outputPath(qa.interviewId, qa.questionId, `${stream}.webm`);
       await writeFileAtomic(deps.dataDir, path, bytes);
       outputs.paths[stream] = path;
@@ -87,7 +101,11 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
   if (remuxed.camera) {
     try {
       const path = outputPath(qa.interviewId, qa.questionId, "combined.webm");
-      await writeFileAtomic(deps.dataDir, path, await muxCombined(deps.ffmpeg, remuxed.camera, remuxed.audio ?? null));
+      await writeFileAtomic(
+        deps.dataDir,
+        path,
+        await muxCombined(deps.ffmpeg, remuxed.camera, remuxed.audio ?? null),
+      );
       outputs.paths.combined = path;
     } catch (error) {
       outputs.problems.push(describe(error));
@@ -97,11 +115,18 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
   if (speech) {
     try {
       const path = outputPath(qa.interviewId, qa.questionId, "audio.wav");
-      await writeFileAtomic(deps.dataDir, path, await extractWav(deps.ffmpeg, speech, { label: "microphone recording" }));
+      await writeFileAtomic(
+        deps.dataDir,
+        path,
+        await extractWav(deps.ffmpeg, speech, { label: "microphone recording" }),
+      );
       outputs.wavPath = path;
     } catch (error) {
       // Only a transcription provider needs the WAV; the answer itself is intact.
-      log.warn("could not extract the WAV for transcription", { question_answer_id: qa.id, error: describe(error) });
+      log.warn("could not extract the WAV for transcription", {
+        question_answer_id: qa.id,
+        error: describe(error),
+      });
     }
   }
   return outputs;
@@ -132,13 +157,7 @@ export async function finalizeAnswer(
   const started = performance.now();
   const outputs = await buildOutputs(deps, qa);
   const text = await transcriptText(deps.db, qa.id);
-  const evaluation = await deps.engine.evaluateAnswer({
-    text: qa.questionText,
-    topic: qa.topic,
-    kind: qa.questionKind,
-    referenceAnswer: qa.aiAnswer ?? "",
-    keyPoints: qa.keyPoints,
-  }, text);
+  const evaluation = await deps.engine.evaluateAnswer(questionToEvaluate(qa), text);
   const failed = outputs.problems.length > 0;
   const result = await updateAnswer(deps.db, {
     interviewId: qa.interviewId,
@@ -155,7 +174,9 @@ export async function finalizeAnswer(
     combinedRecordingPath: outputs.paths.combined,
     candidateScore: evaluation.score,
     candidateGrade: evaluation.grade,
-    aiRemark: text ? evaluation.remark : "No answer was transcribed, so nothing could be evaluated.",
+    aiRemark: text
+      ? evaluation.remark
+      : "No answer was transcribed, so nothing could be evaluated.",
     answeredAt: new Date(),
     media: {
       ...(qa.media ?? { streams: [], mimeTypes: {} }),
@@ -176,7 +197,9 @@ export async function finalizeAnswer(
     ms: Math.round(performance.now() - started),
   });
   if (!failed) {
-    await Deno.remove(join(deps.dataDir, answerDir(qa.interviewId, qa.questionId), "staging"), { recursive: true })
+    await Deno.remove(join(deps.dataDir, answerDir(qa.interviewId, qa.questionId), "staging"), {
+      recursive: true,
+    })
       .catch(() => {});
   }
   await announceFinalized(deps, result.row, result.interviewCompleted);
@@ -195,7 +218,11 @@ export async function announceFinalized(
   });
   if (interviewCompleted) {
     const interview = await findInterview(deps.db, row.interviewId);
-    deps.bus.publish({ interview_id: row.interviewId, type: "interview.completed", status: interview?.status ?? "completed" });
+    deps.bus.publish({
+      interview_id: row.interviewId,
+      type: "interview.completed",
+      status: interview?.status ?? "completed",
+    });
   }
 }
 
@@ -211,11 +238,16 @@ export async function failAnswer(
 ): Promise<void> {
   const qa = await findQuestionAnswer(deps.db, questionAnswerId);
   if (!qa) return;
-  const result = await updateAnswer(deps.db, {
-    interviewId: qa.interviewId,
-    questionRowId: qa.id,
-    fromStatuses: ["RECORDING", "PROCESSING"],
-  }, { status: "FAILED", failureReason: reason, answeredAt: new Date() }, complete);
+  const result = await updateAnswer(
+    deps.db,
+    {
+      interviewId: qa.interviewId,
+      questionRowId: qa.id,
+      fromStatuses: ["RECORDING", "PROCESSING"],
+    },
+    { status: "FAILED", failureReason: reason, answeredAt: new Date() },
+    complete,
+  );
   if (result) await announceFinalized(deps, result.row, result.interviewCompleted);
 }
 
@@ -225,13 +257,24 @@ export async function failAnswer(
  * from several places at once (the session, its deadline, the sweeper).
  * Returns whether this call moved the answer on.
  */
-export async function queueFinalization(db: Db, qa: { id: number }, reason: string): Promise<boolean> {
+export async function queueFinalization(
+  db: Db,
+  qa: { id: number },
+  reason: string,
+): Promise<boolean> {
   return await db.transaction(async (tx) => {
-    const [moved] = await tx.update(questionAnswers).set({ status: "PROCESSING", updatedAt: new Date() })
+    const [moved] = await tx.update(questionAnswers).set({
+      status: "PROCESSING",
+      updatedAt: new Date(),
+    })
       .where(and(eq(questionAnswers.id, qa.id), eq(questionAnswers.status, "RECORDING")))
       .returning({ id: questionAnswers.id });
     if (!moved) return false;
-    await enqueueJob(tx, { kind: FINALIZE_JOB, key: finalizeJobKey(qa.id), payload: { question_answer_id: qa.id, reason } });
+    await enqueueJob(tx, {
+      kind: FINALIZE_JOB,
+      key: finalizeJobKey(qa.id),
+      payload: { question_answer_id: qa.id, reason },
+    });
     return true;
   });
 }

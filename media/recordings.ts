@@ -26,7 +26,12 @@ export function outputPath(
   return `${answerDir(interviewId, questionId)}/${file}`;
 }
 
-function stagingPaths(dataDir: string, interviewId: number, questionId: number, stream: StreamName) {
+function stagingPaths(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+  stream: StreamName,
+) {
   const dir = join(dataDir, answerDir(interviewId, questionId), "staging");
   return { dir, part: join(dir, `${stream}.part`), raw: join(dir, `${stream}.raw`) };
 }

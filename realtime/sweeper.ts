@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { and, eq, isNotNull, lt, or } from "drizzle-orm";
+import { and, eq, isNotNull, lt, or, type SQL } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { interviews, questionAnswers } from "../db/schema.ts";
@@ -51,18 +51,16 @@ export async function sweep(
     }
   };
 
-  const overdue = await db.select({
-    id: questionAnswers.id,
-    interviewId: questionAnswers.interviewId,
-    questionId: questionAnswers.questionId,
-  })
-    .from(questionAnswers)
-    .where(
-      and(
-        eq(questionAnswers.status, "RECORDING"),
-        lt(questionAnswers.deadlineAt, new Date(now.getTime() - DEADLINE_SLACK_MS)),
-      ),
-    );
+  const recordingWhere = (condition: SQL) =>
+    db.select({
+      id: questionAnswers.id,
+      interviewId: questionAnswers.interviewId,
+      questionId: questionAnswers.questionId,
+    }).from(questionAnswers).where(and(eq(questionAnswers.status, "RECORDING"), condition));
+
+  const overdue = await recordingWhere(
+    lt(questionAnswers.deadlineAt, new Date(now.getTime() - DEADLINE_SLACK_MS)),
+  );
   for (const qa of overdue) await handOver(qa, "time limit reached");
 
   const inProgress = await db.select({
@@ -100,18 +98,7 @@ export async function sweep(
         });
       }
     } else if (away > config.RECONNECT_GRACE_S * 1000) {
-      const recording = await db.select({
-        id: questionAnswers.id,
-        interviewId: questionAnswers.interviewId,
-        questionId: questionAnswers.questionId,
-      })
-        .from(questionAnswers)
-        .where(
-          and(
-            eq(questionAnswers.interviewId, interview.id),
-            eq(questionAnswers.status, "RECORDING"),
-          ),
-        );
+      const recording = await recordingWhere(eq(questionAnswers.interviewId, interview.id));
       for (const qa of recording) await handOver(qa, "the candidate left and did not come back");
     }
   }

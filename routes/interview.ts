@@ -16,6 +16,7 @@ import {
   type InterviewRow,
   listQuestions,
   type QuestionAnswerRow,
+  questionToEvaluate,
   updateAnswer,
 } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
@@ -143,13 +144,10 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
     if (question.status !== "NEW") {
       throw new HttpError(409, `Question ${body.question_id} is already answered.`);
     }
-    const evaluation = await deps.engine.evaluateAnswer({
-      text: question.questionText,
-      topic: question.topic,
-      kind: question.questionKind,
-      referenceAnswer: question.aiAnswer ?? "",
-      keyPoints: question.keyPoints,
-    }, body.answer_text);
+    const evaluation = await deps.engine.evaluateAnswer(
+      questionToEvaluate(question),
+      body.answer_text,
+    );
     const stored = await updateAnswer(db, {
       interviewId: interview.id,
       questionRowId: question.id,
@@ -164,7 +162,10 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
       answeredAt: new Date(),
     });
     if (!stored) {
-      throw new HttpError(409, `Question ${body.question_id} was answered meanwhile, or the interview ended.`);
+      throw new HttpError(
+        409,
+        `Question ${body.question_id} was answered meanwhile, or the interview ended.`,
+      );
     }
     log.info("question answered", {
       interview_id: interview.id,

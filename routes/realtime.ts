@@ -17,7 +17,8 @@ import type { RealtimeHub } from "../realtime/hub.ts";
 export const SUBPROTOCOL = "interviewer.v1";
 
 function tokenOf(c: Context<AppEnv>): { token: string | undefined; protocols: string[] } {
-  const protocols = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const protocols = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim())
+    .filter(Boolean);
   const fromProtocol = protocols.find((p) => p.startsWith("bearer."))?.slice("bearer.".length);
   const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   return { token: c.req.query("token") ?? fromProtocol ?? header, protocols };
@@ -33,21 +34,32 @@ function checkOrigin(c: Context<AppEnv>, allowed: string[]): void {
   throw new HttpError(403, `Origin ${origin} may not open this channel; add it to CORS_ORIGINS.`);
 }
 
-async function authenticate(c: Context<AppEnv>, deps: AppDeps): Promise<{ user: AuthUser; protocols: string[] }> {
+async function authenticate(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+): Promise<{ user: AuthUser; protocols: string[] }> {
   if ((c.req.header("upgrade") ?? "").toLowerCase() !== "websocket") {
-    throw new HttpError(426, "This is a WebSocket endpoint; connect with a WebSocket client.", { Upgrade: "websocket" });
+    throw new HttpError(426, "This is a WebSocket endpoint; connect with a WebSocket client.", {
+      Upgrade: "websocket",
+    });
   }
   checkOrigin(c, deps.config.CORS_ORIGINS);
   const { token, protocols } = tokenOf(c);
   if (!token) {
-    throw new HttpError(401, "Not authenticated: pass the access token as ?token= or as the subprotocol bearer.<token>.");
+    throw new HttpError(
+      401,
+      "Not authenticated: pass the access token as ?token= or as the subprotocol bearer.<token>.",
+    );
   }
   const user = await userForToken(deps.database.db, deps.tokens, token);
   c.set("user", user);
   return { user, protocols };
 }
 
-function upgrade(c: Context<AppEnv>, protocols: string[]): { socket: WebSocket; response: Response } {
+function upgrade(
+  c: Context<AppEnv>,
+  protocols: string[],
+): { socket: WebSocket; response: Response } {
   const protocol = protocols.includes(SUBPROTOCOL) ? SUBPROTOCOL : undefined;
   return Deno.upgradeWebSocket(c.req.raw, { protocol, idleTimeout: 60 });
 }
@@ -67,15 +79,25 @@ export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: Re
     const interviewId = parseId(c.req.param("interview_id"));
     const interview = await findVisibleInterview(db, user, interviewId);
     if (interview.userId !== user.id) {
-      throw new HttpError(403, "Only the interview's candidate can answer it; observers use /observe.");
+      throw new HttpError(
+        403,
+        "Only the interview's candidate can answer it; observers use /observe.",
+      );
     }
     if (interview.status !== "in_progress") {
-      throw new HttpError(409, `Interview ${interviewId} is ${interview.status}; there is nothing left to answer.`);
+      throw new HttpError(
+        409,
+        `Interview ${interviewId} is ${interview.status}; there is nothing left to answer.`,
+      );
     }
     if (hub.connectionsOf(user.id) >= deps.config.MAX_CONNECTIONS_PER_USER) {
-      throw new HttpError(429, "Too many open connections for this user; close another tab first.", {
-        "Retry-After": "5",
-      });
+      throw new HttpError(
+        429,
+        "Too many open connections for this user; close another tab first.",
+        {
+          "Retry-After": "5",
+        },
+      );
     }
     const { socket, response } = upgrade(c, protocols);
     hub.acceptCandidate(socket, user, interviewId);
@@ -84,7 +106,9 @@ export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: Re
 
   app.get("/realtime/interviews/:interview_id/observe", async (c) => {
     const { user, protocols } = await authenticate(c, deps);
-    if (!isStaff(user)) throw new HttpError(403, "Only interviewers and admins can observe interviews.");
+    if (!isStaff(user)) {
+      throw new HttpError(403, "Only interviewers and admins can observe interviews.");
+    }
     const interviewId = parseId(c.req.param("interview_id"));
     await findVisibleInterview(db, user, interviewId);
     const { socket, response } = upgrade(c, protocols);
@@ -94,7 +118,9 @@ export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: Re
 
   app.get("/realtime/live", async (c) => {
     const { user, protocols } = await authenticate(c, deps);
-    if (!isStaff(user)) throw new HttpError(403, "Only interviewers and admins can observe interviews.");
+    if (!isStaff(user)) {
+      throw new HttpError(403, "Only interviewers and admins can observe interviews.");
+    }
     const { socket, response } = upgrade(c, protocols);
     hub.acceptObserver(socket, null);
     return response;

@@ -40,7 +40,10 @@ function pathOf(row: QuestionAnswerRow, kind: Kind): string | null {
 }
 
 /** Parses a single `bytes=` range against `size`; null when absent, "invalid" when unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "invalid" {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | "invalid" {
   if (!header) return null;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) return "invalid";
@@ -66,7 +69,8 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
     path: "/interview/{interview_id}/questions/{question_id}/recordings/{kind}",
     tag: "interview",
     summary: "A recording of an answer (Range requests supported)",
-    description: "For the candidate who made it, interviewers and admins. Media players cannot send headers, " +
+    description:
+      "For the candidate who made it, interviewers and admins. Media players cannot send headers, " +
       "so the token may also be given as ?token=.",
     roles: userTypes,
     tokenInQuery: true,
@@ -85,12 +89,16 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
     const interview = await findVisibleInterview(deps.database.db, user, params.interview_id);
     const row = await findQuestion(deps.database.db, interview.id, params.question_id);
     const relative = row ? pathOf(row, params.kind) : null;
-    if (!relative) throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
+    if (!relative) {
+      throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
+    }
     let file: Deno.FsFile;
     try {
       file = await Deno.open(join(deps.config.DATA_DIR, relative), { read: true });
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw new HttpError(404, "The recording file is missing on the server.");
+      if (error instanceof Deno.errors.NotFound) {
+        throw new HttpError(404, "The recording file is missing on the server.");
+      }
       throw error;
     }
     const size = (await file.stat()).size;
