@@ -272,8 +272,8 @@ function stepRow(step: Step): string {
     } |`;
 }
 
-function memoryPerSession(steps: Step[], n: number): string {
-  const step = steps.find((s) => s.n === n && s.pass);
+function memoryPerSession(steps: Step[], kind: Kind, n: number): string {
+  const step = steps.find((s) => s.kind === kind && s.n === n && s.pass);
   return step ? `${((step.rss.loaded - step.rss.before) / n / 1e3).toFixed(0)} KB` : "–";
 }
 
@@ -330,7 +330,7 @@ console.log("");
 for (const kind of kinds) {
   console.log(
     `- Largest N held (${kind}): **${held[kind]}**; memory per session at that N: ` +
-      memoryPerSession(steps, held[kind] ?? 0),
+      memoryPerSession(steps, kind, held[kind] ?? 0),
   );
 }
 if (held.real !== undefined && held.bare) {

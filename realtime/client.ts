@@ -39,7 +39,6 @@ const FATAL_ANSWER_ERRORS = new Set([
   "not_current_question",
   "answer_too_large",
   "answer_time_exceeded",
-  "interview_finished",
 ]);
 
 type Message<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
@@ -639,10 +638,6 @@ export class InterviewClient extends EventTarget {
       case "overloaded":
         this.#backOff();
         break;
-      case "interview_finished":
-        // Whatever close follows is final; reconnecting would only be refused again.
-        this.#completed = true;
-      // falls through
       default: {
         const answer = error.question_id === undefined
           ? undefined

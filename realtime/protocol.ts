@@ -93,7 +93,6 @@ export const errorCodes = [
   "answer_too_large",
   "answer_time_exceeded",
   "overloaded",
-  "interview_finished",
   "internal_error",
 ] as const;
 /** An error code. */

@@ -157,6 +157,24 @@ liveTest(
       assert.equal(part.status, 206);
       assert.equal(part.headers.get("content-range"), `bytes 100-199/${wholeBytes.byteLength}`);
       assert.deepEqual(new Uint8Array(await part.arrayBuffer()), wholeBytes.subarray(100, 200));
+      const tail = await fetch(`${url}?token=${token}`, { headers: { range: "bytes=-10" } });
+      assert.deepEqual(new Uint8Array(await tail.arrayBuffer()), wholeBytes.subarray(-10));
+      const beyond = await fetch(`${url}?token=${token}`, {
+        headers: { range: `bytes=${wholeBytes.byteLength}-` },
+      });
+      assert.equal(beyond.status, 416);
+      await beyond.body?.cancel();
+      const stranger = await server.user("stranger");
+      const reviewer = await server.user("reviewer", "interviewer");
+      const refused = await fetch(`${url}?token=${stranger.token}`);
+      assert.equal(refused.status, 404, "another candidate cannot fetch it");
+      await refused.body?.cancel();
+      const reviewed = await fetch(`${url}?token=${reviewer.token}`);
+      assert.equal(reviewed.status, 200, "interviewers can");
+      await reviewed.body?.cancel();
+      const anonymous = await fetch(url);
+      assert.equal(anonymous.status, 401);
+      await anonymous.body?.cancel();
 
       // The second answer: audio only, no transcript; the interview completes.
       peer.send({ type: "answer.start", question_id: 2, streams: ["audio"] });
