@@ -61,7 +61,10 @@ export type RouteHandler<S extends RouteSpec> = (
 ) => Response | Promise<Response>;
 
 /** Resolves the bearer token of a request to a user, or throws a 401 {@link HttpError}. */
-export type Authenticator = (c: Context<AppEnv>, options: { tokenInQuery: boolean }) => Promise<AuthUser>;
+export type Authenticator = (
+  c: Context<AppEnv>,
+  options: { tokenInQuery: boolean },
+) => Promise<AuthUser>;
 
 function parseOrThrow<T extends z.ZodType>(
   schema: T,

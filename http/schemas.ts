@@ -54,7 +54,9 @@ export const questionAnswerOut = z.object({
   question_kind: z.string(),
   answered_at: z.string().nullable(),
   answer_source: z.enum(["typed", "transcript"]).nullable().describe("Where answer_text came from"),
-  failure_reason: z.string().nullable().describe("Why a FAILED answer failed, e.g. an unreadable recording"),
+  failure_reason: z.string().nullable().describe(
+    "Why a FAILED answer failed, e.g. an unreadable recording",
+  ),
 });
 
 /**

@@ -28,7 +28,11 @@ export async function enqueueJob(
 }
 
 /** Claims the oldest runnable job of `kinds` for `leaseMs`, or returns undefined. */
-export async function claimJob(db: Db, kinds: string[], leaseMs: number): Promise<JobRow | undefined> {
+export async function claimJob(
+  db: Db,
+  kinds: string[],
+  leaseMs: number,
+): Promise<JobRow | undefined> {
   return await db.transaction(async (tx) => {
     const now = new Date();
     const [candidate] = await tx.select({ id: jobs.id }).from(jobs).where(and(
@@ -55,7 +59,12 @@ export async function extendLease(db: Db, id: number, leaseMs: number): Promise<
 
 /** Marks a job done. Pass the transaction that stored its results, so both commit together. */
 export async function completeJob(db: Pick<Db, "update">, id: number): Promise<void> {
-  await db.update(jobs).set({ status: "done", lockedUntil: null, lastError: null, updatedAt: new Date() })
+  await db.update(jobs).set({
+    status: "done",
+    lockedUntil: null,
+    lastError: null,
+    updatedAt: new Date(),
+  })
     .where(eq(jobs.id, id));
 }
 

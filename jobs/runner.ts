@@ -23,7 +23,11 @@ export interface JobRunner {
 }
 
 /** Starts a runner for `handlers` (by job kind), running at most `concurrency` jobs at once. */
-export function startJobRunner(db: Db, handlers: Record<string, JobHandler>, concurrency: number): JobRunner {
+export function startJobRunner(
+  db: Db,
+  handlers: Record<string, JobHandler>,
+  concurrency: number,
+): JobRunner {
   const kinds = Object.keys(handlers);
   const running = new Set<Promise<void>>();
   let stopped = false;
@@ -33,14 +37,26 @@ export function startJobRunner(db: Db, handlers: Record<string, JobHandler>, con
   async function run(job: JobRow): Promise<void> {
     const started = performance.now();
     const lease = setInterval(() => {
-      extendLease(db, job.id, LEASE_MS).catch((error) => log.warn("lease extension failed", { job_id: job.id, error }));
+      extendLease(db, job.id, LEASE_MS).catch((error) =>
+        log.warn("lease extension failed", { job_id: job.id, error })
+      );
     }, LEASE_MS / 3);
     try {
       await handlers[job.kind](job, { lastAttempt: job.attempts >= job.maxAttempts });
-      log.info("job done", { job_id: job.id, kind: job.kind, ms: Math.round(performance.now() - started) });
+      log.info("job done", {
+        job_id: job.id,
+        kind: job.kind,
+        ms: Math.round(performance.now() - started),
+      });
     } catch (error) {
       const gaveUp = await failJob(db, job, error instanceof Error ? error.message : String(error));
-      log.error("job failed", { job_id: job.id, kind: job.kind, attempt: job.attempts, gave_up: gaveUp, error });
+      log.error("job failed", {
+        job_id: job.id,
+        kind: job.kind,
+        attempt: job.attempts,
+        gave_up: gaveUp,
+        error,
+      });
     } finally {
       clearInterval(lease);
     }

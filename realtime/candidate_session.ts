@@ -573,13 +573,15 @@ export class CandidateSession {
     if (event.type === "finalized") {
       this.enqueue(() => this.finalized(event.question as Record<string, unknown>));
     } else if (event.type === "interview.completed") {
-      this.enqueue(async () => {
+      // Queued behind the finalized message it follows, so the candidate sees that first.
+      this.enqueue(() => {
         this.send({
           type: "interview.completed",
           interview_id: this.interviewId,
           status: String(event.status),
         });
         this.close(CloseCode.completed, "interview finished");
+        return Promise.resolve();
       });
     } else if (event.type === "candidate.connected" && event.connection_id !== this.id) {
       // Events from other instances may arrive late: the database says who is newest.

@@ -28,7 +28,7 @@ function collect(bus: EventBus, expected: number): Promise<LiveEvent[]> {
   });
 }
 
-dbTest(
+Deno.test(
   "the in-process bus delivers every event in order, after the publisher returns",
   async () => {
     const bus = createLocalBus();
