@@ -194,6 +194,7 @@ export class CandidateSession {
       limits: {
         max_frame_bytes: this.ctx.config.MAX_FRAME_KB * 1024,
         max_answer_bytes: this.ctx.config.MAX_ANSWER_MB * 1024 * 1024,
+        max_queued_bytes: this.ctx.maxQueuedBytes,
         answer_time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
         reconnect_grace_s: this.ctx.config.RECONNECT_GRACE_S,
       },

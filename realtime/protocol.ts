@@ -130,6 +130,8 @@ export interface SessionMessage {
   limits: {
     max_frame_bytes: number;
     max_answer_bytes: number;
+    /** Frame bytes (headers included) the server holds per connection before answering `overloaded`. */
+    max_queued_bytes: number;
     answer_time_limit_s: number;
     reconnect_grace_s: number;
   };

@@ -134,13 +134,14 @@ class FakeServer {
       answer: this.streams
         ? {
           question_id: this.question,
-          status: "recording",
+          status: "RECORDING",
           streams: Object.fromEntries(answerStreams),
         }
         : null,
       limits: {
         max_frame_bytes: 64 * 1024,
         max_answer_bytes: 1 << 30,
+        max_queued_bytes: 16 << 20,
         answer_time_limit_s: 120,
         reconnect_grace_s: 60,
       },
