@@ -44,6 +44,7 @@ function sessionMessage(interviewId: number): SessionMessage {
     limits: {
       max_frame_bytes: MAX_FRAME_BYTES,
       max_answer_bytes: 2048 * 1024 * 1024,
+      max_queued_bytes: 16 * 1024 * 1024,
       answer_time_limit_s: 10_800,
       reconnect_grace_s: 60,
     },
