@@ -155,8 +155,11 @@ function listOrNone(items: readonly string[]): string {
   return items.length > 0 ? items.join("; ") : "none";
 }
 
+/** An evaluation before the engine adds its name. */
+export type ScoredAnswer = Omit<Evaluation, "engine" | "fallbackReason">;
+
 /** Scores an answer; see the module documentation for the formula. */
-export function scoreAnswer(question: QuestionToEvaluate, answerText: string): Evaluation {
+export function scoreAnswer(question: QuestionToEvaluate, answerText: string): ScoredAnswer {
   const points = normalizePoints(question);
   const text = sanitizeText(answerText, MAX_ANSWER_CHARS);
   const sentences = splitSentences(text);

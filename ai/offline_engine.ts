@@ -8,18 +8,28 @@
 
 import type {
   Evaluation,
+  InterviewContext,
   InterviewEngine,
+  InterviewReport,
   PlannedQuestion,
   PlanRequest,
   QuestionToEvaluate,
+  ReportItem,
 } from "./engine.ts";
 import { scoreAnswer } from "./answer_scorer.ts";
+import { adjustForDifficulty } from "./difficulty.ts";
+import { offlineFollowUp } from "./follow_up.ts";
+import { resolveDifficulty, resolveLanguage } from "./plan_options.ts";
 import { planInterview } from "./question_planner.ts";
+import { offlineReport } from "./report.ts";
+
+/** Name stored with everything the offline engine produces. */
+export const OFFLINE_ENGINE_NAME = "offline";
 
 /**
  * Offline {@link InterviewEngine}. The same input always gives the same
  * questions and the same evaluation, which makes results reproducible and
- * testable.
+ * testable. It is also the fallback when an LLM provider fails.
  *
  * @example
  * ```ts
@@ -30,16 +40,26 @@ import { planInterview } from "./question_planner.ts";
  */
 export class OfflineEngine implements InterviewEngine {
   /** Stored with results so reports show which engine graded them. */
-  readonly name = "offline";
+  readonly name = OFFLINE_ENGINE_NAME;
 
   /**
    * Plans exactly `count` distinct questions grounded in the JD and resume.
+   * `difficulty` trims (junior) or extends (senior) the rubrics. `language`
+   * is validated but ignored: the catalog is English only.
    *
-   * @throws {RangeError} when `count` is not an integer from 1 to 20.
+   * @throws {RangeError} when `count` is not an integer from 1 to 20, or
+   * `difficulty` or `language` is malformed.
    */
   planQuestions(request: PlanRequest): Promise<PlannedQuestion[]> {
     try {
-      return Promise.resolve(planInterview(request));
+      const difficulty = resolveDifficulty(request.difficulty);
+      resolveLanguage(request.language);
+      return Promise.resolve(
+        planInterview(request).map((q) => ({
+          ...adjustForDifficulty(q, difficulty),
+          engine: this.name,
+        })),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -47,6 +67,25 @@ export class OfflineEngine implements InterviewEngine {
 
   /** Scores an answer from 0 to 10 with a remark naming covered and missing key points. */
   evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
-    return Promise.resolve(scoreAnswer(question, answerText));
+    return Promise.resolve({ ...scoreAnswer(question, answerText), engine: this.name });
+  }
+
+  /**
+   * Asks about the most important missing key point; null when the answer
+   * scored 8 or more or missed nothing. English only, whatever `context.language`.
+   */
+  followUp(
+    question: QuestionToEvaluate,
+    _answerText: string,
+    evaluation: Evaluation,
+    _context: InterviewContext,
+  ): Promise<PlannedQuestion | null> {
+    const next = offlineFollowUp(question, evaluation);
+    return Promise.resolve(next && { ...next, engine: this.name });
+  }
+
+  /** A deterministic report from the scores and the covered and missing key points. English only. */
+  summarize(items: ReportItem[], _context: InterviewContext): Promise<InterviewReport> {
+    return Promise.resolve({ ...offlineReport(items), engine: this.name });
   }
 }

@@ -252,7 +252,8 @@ function rankSkills<T extends { skill: Skill; weight: number; first: number }>(i
   );
 }
 
-function validateCount(count: number): void {
+/** Throws a RangeError unless `count` is a valid number of questions for one plan. */
+export function assertQuestionCount(count: number): void {
   if (!Number.isInteger(count) || count < MIN_QUESTIONS || count > MAX_QUESTIONS) {
     throw new RangeError(
       `count must be an integer from ${MIN_QUESTIONS} to ${MAX_QUESTIONS}, got ${count}`,
@@ -269,7 +270,7 @@ function validateCount(count: number): void {
  * their topic and kind.
  */
 export function planInterview(request: PlanRequest): PlannedQuestion[] {
-  validateCount(request.count);
+  assertQuestionCount(request.count);
   const jd = stripLinks(sanitizeText(request.jdText));
   const resume = stripLinks(sanitizeText(request.resumeText));
 
