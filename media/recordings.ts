@@ -36,6 +36,16 @@ function stagingPaths(
   return { dir, part: join(dir, `${stream}.part`), raw: join(dir, `${stream}.raw`) };
 }
 
+/** Makes a created or renamed entry of `dir` durable, not only the file's data. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await Deno.open(dir, { read: true });
+  try {
+    await handle.syncData();
+  } finally {
+    handle.close();
+  }
+}
+
 async function sizeOf(path: string): Promise<number | null> {
   try {
     return (await Deno.stat(path)).size;
@@ -94,6 +104,7 @@ export class StreamWriter {
     if (staged.ended) return new StreamWriter(null, paths, staged.committed, true);
     await Deno.mkdir(paths.dir, { recursive: true });
     const file = await Deno.open(paths.part, { read: true, write: true, create: true });
+    await syncDirectory(paths.dir);
     const committed = (await file.stat()).size;
     return new StreamWriter(file, paths, committed, false);
   }
@@ -123,6 +134,7 @@ export class StreamWriter {
     await Deno.rename(this.paths.part, this.paths.raw).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
+    await syncDirectory(this.paths.dir);
     this.ended = true;
   }
 

@@ -40,9 +40,7 @@ export const CloseCode = {
   completed: 1000,
   goingAway: 1001,
   policy: 1008,
-  internal: 1011,
   replaced: 4000,
-  limit: 4008,
 } as const;
 
 /** Protocol errors (garbage) tolerated before the connection is closed. */
@@ -401,7 +399,9 @@ export class CandidateSession {
       return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
     }
     let total = end - writer.committed;
-    for (const other of answer.writers.values()) total += other.committed;
+    for (const stream of answer.qa.media.streams) {
+      total += (await this.writer(answer, stream)).committed;
+    }
     const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
     if (total > maxAnswerBytes) {
       this.error(
@@ -481,7 +481,9 @@ export class CandidateSession {
   /** Ends what is open and queues finalization; the answer takes no more media. */
   private async submit(answer: OpenAnswer, reason: string): Promise<void> {
     clearTimeout(answer.deadlineTimer);
-    for (const writer of answer.writers.values()) await writer.end();
+    for (const stream of answer.qa.media?.streams ?? []) {
+      await (await this.writer(answer, stream)).end();
+    }
     if (await queueFinalization(this.ctx.db, answer.qa, reason)) {
       this.publish("answer.processing", { question_id: answer.qa.questionId, reason });
       this.ctx.pokeJobs();

@@ -41,7 +41,7 @@ function dispatch(listeners: Set<(event: LiveEvent) => void>, event: LiveEvent):
 export function createLocalBus(): EventBus {
   const listeners = new Set<(event: LiveEvent) => void>();
   return {
-    // Delivered on a later task, as over the network, so publishers never re-enter listeners.
+    // Delivered after the publisher returns, as over the network, so publishers never re-enter listeners.
     publish: (event) => queueMicrotask(() => dispatch(listeners, event)),
     subscribe(listener) {
       listeners.add(listener);

@@ -138,9 +138,12 @@ export class ObserverSession {
   ) {
     socket.onopen = () => this.start();
     socket.onmessage = (event) => {
-      if (typeof event.data === "string" && event.data.includes('"ping"')) {
-        this.send({ type: "pong" });
-      }
+      // Observers only listen; a ping is the one message they may send.
+      if (typeof event.data !== "string") return;
+      try {
+        const message = JSON.parse(event.data);
+        if (message?.type === "ping") this.send({ type: "pong", id: message.id });
+      } catch { /* not JSON: ignored */ }
     };
     socket.onclose = () => onClose(this);
     socket.onerror = () => {};

@@ -20,6 +20,7 @@ import {
   updateAnswer,
 } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
+import { announceFinalized } from "../media/finalize.ts";
 import { log } from "../log.ts";
 
 const questionSummary = z.object({
@@ -166,6 +167,10 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
         409,
         `Question ${body.question_id} was answered meanwhile, or the interview ended.`,
       );
+    }
+    // A candidate or observer connected live learns of typed answers too.
+    if (deps.hub) {
+      await announceFinalized({ db, bus: deps.hub.bus }, stored.row, stored.interviewCompleted);
     }
     log.info("question answered", {
       interview_id: interview.id,
