@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { aiConfigShape, refineAiConfig } from "./ai/config.ts";
 
 const booleanString = z.enum(["true", "false", "1", "0"]).transform((v) =>
   v === "true" || v === "1"
@@ -51,11 +52,13 @@ const configSchema = z.object({
   MAX_ANSWER_MB: z.coerce.number().int().min(1).max(100 * 1024).default(2048),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   FINALIZE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  AI_MAX_FOLLOW_UPS: z.coerce.number().int().min(0).max(5).default(0),
+  ...aiConfigShape,
   TRUST_PROXY: booleanString.default(false),
 }).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {
   message: "set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither",
   path: ["ADMIN_PASSWORD"],
-});
+}).superRefine(refineAiConfig);
 
 /** Validated configuration. */
 export type Config = z.infer<typeof configSchema>;
@@ -78,7 +81,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue.path[0] ?? "configuration");
-    const shown = name in cleaned && !/SECRET|PASSWORD/.test(name)
+    const shown = name in cleaned && !/KEY|SECRET|PASSWORD/.test(name)
       ? ` (got "${cleaned[name]}")`
       : "";
     throw new ConfigError(`Invalid ${name}${shown}: ${issue.message}`);

@@ -10,7 +10,7 @@ import { migrate } from "./db/migrate.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, loadJwtSecret } from "./auth/tokens.ts";
 import { ensureAdmin } from "./auth/accounts.ts";
-import { OfflineEngine } from "./ai/offline_engine.ts";
+import { createEngine } from "./ai/index.ts";
 import { createApp } from "./app.ts";
 import { startLiveRuntime } from "./realtime/runtime.ts";
 import { log } from "./log.ts";
@@ -31,6 +31,7 @@ export async function startService(config: Config): Promise<RunningService> {
   try {
     const applied = await migrate(database.db);
     log.info("database ready", { kind: database.kind, migrations_applied: applied.length });
+    log.info("AI engine", { provider: config.AI_PROVIDER, model: config.AI_MODEL ?? null });
     if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) {
       await ensureAdmin(database.db, passwords, config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
     }
@@ -43,7 +44,7 @@ export async function startService(config: Config): Promise<RunningService> {
     await loadJwtSecret(config.JWT_SECRET, config.DATA_DIR),
     config.JWT_TTL_MINUTES * 60,
   );
-  const engine = new OfflineEngine();
+  const engine = createEngine(config);
   const live = await startLiveRuntime(config, database, engine);
   const app = createApp({ config, database, engine, passwords, tokens, hub: live.hub });
   const server = Deno.serve({

@@ -21,7 +21,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { cpuUsage } from "node:process";
 import { crc32 } from "node:zlib";
 import { InterviewClient } from "../realtime/client.ts";
 import { FRAME_HEADER_BYTES, type StreamName } from "../realtime/frame.ts";
@@ -57,8 +56,6 @@ export interface LoadResult {
   /** Server `error` messages and client-detected losses, by code. */
   errors: Record<string, number>;
   reconnects: number;
-  /** CPU time of this process during the load window, in cores. */
-  clientCpuCores: number;
   /** How late this process's timers fired during the load window. */
   clientLag: Latency;
   /** Time to start the interviews through the HTTP API. */
@@ -270,7 +267,6 @@ const start = performance.now() + 500;
 let lastTick = start;
 await sleepUntil(start);
 emit({ event: "streaming" });
-const cpuBefore = cpuUsage();
 const lagTimer = setInterval(() => {
   const now = performance.now();
   lags.push(Math.max(0, now - lastTick - LAG_INTERVAL_MS));
@@ -278,9 +274,7 @@ const lagTimer = setInterval(() => {
 }, LAG_INTERVAL_MS);
 await Promise.all(candidates.map((candidate) => stream(candidate, start, media)));
 await sleepUntil(start + seconds * 1000);
-const cpu = cpuUsage(cpuBefore);
 clearInterval(lagTimer);
-const clientCpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
 
 const graceEnd = performance.now() + graceMs;
 while (unacked(candidates) > 0 && performance.now() < graceEnd) {
@@ -307,7 +301,6 @@ const result: LoadResult = {
   ack: percentiles(latencies),
   errors,
   reconnects,
-  clientCpuCores: Math.round(clientCpuCores * 100) / 100,
   clientLag: percentiles(lags),
   setupMs,
 };

@@ -160,12 +160,26 @@ export function readRss(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
 }
 
-/** User plus system CPU time of process `pid` (all its threads), in seconds. */
-export function readCpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // After the command name: field 14 (utime) and 15 (stime) of proc(5) are at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+/** CPU time (user plus system, all threads) of every process, in seconds, by pid. */
+export function readProcessCpu(): Map<number, { name: string; seconds: number }> {
+  const processes = new Map<number, { name: string; seconds: number }>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+    } catch {
+      continue; // The process exited meanwhile.
+    }
+    const close = stat.lastIndexOf(")");
+    const fields = stat.slice(close + 2).split(" ");
+    // Fields 14 (utime) and 15 (stime) of proc(5), counted from after the command name.
+    processes.set(Number(entry.name), {
+      name: stat.slice(stat.indexOf("(") + 1, close),
+      seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND,
+    });
+  }
+  return processes;
 }
 
 /** CPU time the whole machine spent busy (not idle, not waiting for I/O), in seconds. */
@@ -173,6 +187,17 @@ export function readMachineBusySeconds(): number {
   const line = Deno.readTextFileSync("/proc/stat").split("\n")[0];
   const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Milliseconds the busiest block device has spent doing I/O since boot. */
+export function readDiskBusyMs(): number {
+  let busiest = 0;
+  for (const line of Deno.readTextFileSync("/proc/diskstats").trim().split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    if (/^(loop|ram|zram)/.test(fields[2])) continue;
+    busiest = Math.max(busiest, Number(fields[12]));
+  }
+  return busiest;
 }
 
 /** Bytes free on the file system holding `path`. */

@@ -29,15 +29,33 @@ import {
 } from "./finalize_latency.ts";
 import {
   freeBytes,
-  readCpuSeconds,
+  readDiskBusyMs,
   readMachineBusySeconds,
+  readProcessCpu,
   readRss,
+  type ServerOptions,
   type ServerProcess,
   startServer,
   startTemporaryPostgres,
 } from "./processes.ts";
 
 type Kind = "real" | "bare";
+
+/** CPU used during the load window, in cores. */
+interface Cpu {
+  server: number;
+  client: number;
+  postgres: number;
+  /**
+   * The machine minus the three above: the kernel's own work (loopback TCP,
+   * block I/O) and other work on a shared machine, short-lived processes included.
+   */
+  other: number;
+  /** The largest processes among `other` that were alive at both ends of the window. */
+  otherTop: string;
+  /** The whole machine, interrupts included. */
+  machine: number;
+}
 
 interface Step {
   kind: Kind;
@@ -46,12 +64,10 @@ interface Step {
   load: LoadResult;
   /** Server RSS before the load, with every session open after it, and the peak, in bytes. */
   rss: { before: number; loaded: number; peak: number };
-  /** CPU used during the load window, in cores: the server, and the whole machine. */
-  serverCpuCores: number;
-  machineCpuCores: number;
-  /** Busy cores just before the step, with the server idle: other work on the machine. */
-  backgroundCores: number;
+  cpu: Cpu;
 }
+
+type Snapshot = { processes: ReturnType<typeof readProcessCpu>; machine: number };
 
 const P99_LIMIT_MS = 100;
 const LADDER = [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2400, 2800, 3200];
@@ -60,7 +76,11 @@ const DISK_RESERVE_BYTES = 3e9;
 const RSS_SAMPLE_MS = 250;
 const TIME_BUDGET_MS = 45 * 60_000;
 const QUIET_CORES = 0.3;
+const QUIET_DISK_SHARE = 0.1;
 const QUIET_ATTEMPTS = 30;
+/** A failed step with less CPU than this used by others is a verdict; with more, it is run again. */
+const DISTURBED_CORES = 0.25;
+const ATTEMPTS = 3;
 const LOAD_CLIENT = new URL("./load_client.ts", import.meta.url).pathname;
 
 const { values: args } = parseArgs({
@@ -103,30 +123,62 @@ async function ensureCandidates(base: string, n: number): Promise<void> {
   await Deno.writeTextFile(tokensFile, JSON.stringify(tokens));
 }
 
-/** Waits, at most a minute, until other work leaves the cores alone; returns the busy cores seen. */
-async function awaitQuietMachine(): Promise<number> {
-  let busy = 0;
+/** Waits, at most a minute, until other work leaves the cores and the disk alone. */
+async function awaitQuietMachine(): Promise<void> {
   for (let attempt = 0; attempt < QUIET_ATTEMPTS; attempt++) {
-    const before = readMachineBusySeconds();
+    const cpu = readMachineBusySeconds();
+    const disk = readDiskBusyMs();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    busy = Math.round((readMachineBusySeconds() - before) / 2 * 100) / 100;
-    if (busy < QUIET_CORES) break;
-    if (attempt === 0) progress(`other work keeps ${busy} cores busy; waiting for it`);
+    const cores = (readMachineBusySeconds() - cpu) / 2;
+    const diskShare = (readDiskBusyMs() - disk) / 2000;
+    if (cores < QUIET_CORES && diskShare < QUIET_DISK_SHARE) return;
+    if (attempt === 0) {
+      progress(
+        `waiting for other work: ${cores.toFixed(2)} cores busy, disk ${
+          (diskShare * 100).toFixed(0)
+        }% busy`,
+      );
+    }
   }
-  return busy;
 }
 
-/** Runs `load_client.ts` against `server`, sampling the server's memory and CPU meanwhile. */
-async function drive(
-  kind: Kind,
-  server: ServerProcess,
-  n: number,
-): Promise<Omit<Step, "kind" | "pass" | "backgroundCores">> {
+function snapshot(): Snapshot {
+  return { processes: readProcessCpu(), machine: readMachineBusySeconds() };
+}
+
+/** Who used the CPU between two snapshots. */
+function cpuBetween(start: Snapshot, end: Snapshot, pids: { server: number; client: number }): Cpu {
+  const cores = (cpuSeconds: number) => Math.round(cpuSeconds / seconds * 100) / 100;
+  let server = 0;
+  let client = 0;
+  let postgres = 0;
+  const other = new Map<string, number>();
+  for (const [pid, { name, seconds: used }] of end.processes) {
+    const delta = used - (start.processes.get(pid)?.seconds ?? 0);
+    if (pid === pids.server) server += delta;
+    else if (pid === pids.client) client += delta;
+    else if (name === "postgres") postgres += delta;
+    else if (pid !== Deno.pid && delta > 0) other.set(name, (other.get(name) ?? 0) + delta);
+  }
+  const top = [...other].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const machine = end.machine - start.machine;
+  return {
+    server: cores(server),
+    client: cores(client),
+    postgres: cores(postgres),
+    other: cores(Math.max(0, machine - server - client - postgres)),
+    otherTop: top.map(([name, used]) => `${name} ${cores(used)}`).join(", "),
+    machine: cores(machine),
+  };
+}
+
+/** Runs `load_client.ts` against `server`, sampling the server's memory and the CPU meanwhile. */
+async function drive(kind: Kind, server: ServerProcess, n: number): Promise<Omit<Step, "pass">> {
   const before = readRss(server.pid);
   let peak = before;
   let loaded = before;
-  let window: { cpu: number; machine: number } | undefined;
-  let cpu = { server: 0, machine: 0 };
+  let windowStart: Snapshot | undefined;
+  let windowEnd: Snapshot | undefined;
   const sampler = setInterval(() => peak = Math.max(peak, readRss(server.pid)), RSS_SAMPLE_MS);
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
   const child = new Deno.Command(Deno.execPath(), {
@@ -144,23 +196,16 @@ async function drive(
     stderr: "inherit",
   }).spawn();
   let result: LoadResult | undefined;
-  const lines = child.stdout.pipeThrough(new TextDecoderStream());
   let buffered = "";
-  for await (const text of lines) {
+  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
     buffered += text;
     let newline;
     while ((newline = buffered.indexOf("\n")) >= 0) {
       const line = JSON.parse(buffered.slice(0, newline));
       buffered = buffered.slice(newline + 1);
       if (line.event === "streaming") {
-        window = { cpu: readCpuSeconds(server.pid), machine: readMachineBusySeconds() };
-        const windowStart = window;
-        windowTimer = setTimeout(() => {
-          cpu = {
-            server: (readCpuSeconds(server.pid) - windowStart.cpu) / seconds,
-            machine: (readMachineBusySeconds() - windowStart.machine) / seconds,
-          };
-        }, seconds * 1000);
+        windowStart = snapshot();
+        windowTimer = setTimeout(() => windowEnd = snapshot(), seconds * 1000);
       } else if (line.event === "measured") {
         loaded = readRss(server.pid);
       } else if (line.event === "result") {
@@ -171,13 +216,15 @@ async function drive(
   const status = await child.status;
   clearInterval(sampler);
   clearTimeout(windowTimer);
-  if (!result) throw new Error(`load_client exited with code ${status.code} and no result`);
+  if (!result || !windowStart || !windowEnd) {
+    throw new Error(`load_client exited with code ${status.code} before finishing`);
+  }
   return {
+    kind,
     n,
     load: result,
     rss: { before, loaded, peak },
-    serverCpuCores: Math.round(cpu.server * 100) / 100,
-    machineCpuCores: Math.round(cpu.machine * 100) / 100,
+    cpu: cpuBetween(windowStart, windowEnd, { server: server.pid, client: child.pid }),
   };
 }
 
@@ -186,33 +233,41 @@ async function runStep(kind: Kind, n: number, databaseUrl: string): Promise<Step
   const needed = n * seconds * BYTES_PER_CANDIDATE_SECOND + DISK_RESERVE_BYTES;
   if ((await freeBytes(root)) < needed) throw new Error(`less than ${megabytes(needed)} free disk`);
   const dataDir = await Deno.makeTempDir({ dir: root, prefix: `${kind}-${n}-` });
-  const server = await startServer({
+  const options: ServerOptions = {
     kind,
     dataDir,
     logFile: `${root}/${kind}-server.log`,
     databaseUrl,
     cpuProfileDir: args.profile,
-  });
+  };
+  if (kind === "real" && tokens.length < n) {
+    // On a server of its own, so the measured one starts without the sign-ups' memory.
+    const signup = await startServer({ ...options, cpuProfileDir: undefined });
+    try {
+      await ensureCandidates(signup.base, n);
+    } finally {
+      await signup.stop();
+    }
+  }
+  const server = await startServer(options);
   try {
-    if (kind === "real") await ensureCandidates(server.base, n);
-    const backgroundCores = await awaitQuietMachine();
+    await awaitQuietMachine();
     progress(`${kind} server, N = ${n}`);
-    const measured = await drive(kind, server, n);
-    const { load } = measured;
+    const step = await drive(kind, server, n);
+    const { load, cpu } = step;
     const pass = load.connected === n && load.lostChunks === 0 && load.reconnects === 0 &&
       load.ack.p99 < P99_LIMIT_MS;
     progress(
       `${kind} N=${n}: ${pass ? "held" : "FAILED"}; ack p50 ${load.ack.p50} p99 ${load.ack.p99} ` +
-        `max ${load.ack.max} ms; lost ${load.lostChunks}; ${load.mbPerSecond} MB/s; server ` +
-        `${measured.serverCpuCores} cores, client ${load.clientCpuCores}, machine ` +
-        `${measured.machineCpuCores} (${backgroundCores} before); errors ${
-          JSON.stringify(load.errors)
-        }`,
+        `max ${load.ack.max} ms; lost ${load.lostChunks}; ${load.mbPerSecond} MB/s; cores: server ` +
+        `${cpu.server}, client ${cpu.client}, postgres ${cpu.postgres}, other ${cpu.other} ` +
+        `(${cpu.otherTop}), machine ${cpu.machine}; errors ${JSON.stringify(load.errors)}`,
     );
-    return { kind, pass, backgroundCores, ...measured };
+    return { ...step, pass };
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });
+    await new Deno.Command("sync").output();
     if (kind === "real") await retireInterviews(databaseUrl);
   }
 }
@@ -227,14 +282,19 @@ async function retireInterviews(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Runs `n`, and once more if it failed: the machine is shared, one bad run is not a verdict. */
-async function runConfirmed(kind: Kind, n: number, databaseUrl: string, steps: Step[]) {
-  const first = await runStep(kind, n, databaseUrl);
-  steps.push(first);
-  if (first.pass) return true;
-  const second = await runStep(kind, n, databaseUrl);
-  steps.push(second);
-  return second.pass;
+/**
+ * Runs `n` until it passes, at most {@link ATTEMPTS} times; a failure while
+ * other work took little CPU ends it early. The machine is shared, so one
+ * disturbed run is not a verdict.
+ */
+async function runAttempts(kind: Kind, n: number, databaseUrl: string, steps: Step[]) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const step = await runStep(kind, n, databaseUrl);
+    steps.push(step);
+    if (step.pass) return true;
+    if (step.cpu.other < DISTURBED_CORES) return false;
+  }
+  return false;
 }
 
 /** Climbs the ladder until a step fails, then bisects; returns the largest N held. */
@@ -243,7 +303,7 @@ async function search(kind: Kind, databaseUrl: string, steps: Step[]): Promise<n
   let broke = Infinity;
   for (const n of LADDER.filter((n) => n <= maxN)) {
     if (Date.now() - started > TIME_BUDGET_MS) break;
-    if (await runConfirmed(kind, n, databaseUrl, steps)) held = n;
+    if (await runAttempts(kind, n, databaseUrl, steps)) held = n;
     else {
       broke = n;
       break;
@@ -253,23 +313,21 @@ async function search(kind: Kind, databaseUrl: string, steps: Step[]): Promise<n
     if (Date.now() - started > TIME_BUDGET_MS || broke - held <= Math.max(50, held / 10)) break;
     const n = Math.round((held + broke) / 2 / 50) * 50;
     if (n <= held || n >= broke) break;
-    if (await runConfirmed(kind, n, databaseUrl, steps)) held = n;
+    if (await runAttempts(kind, n, databaseUrl, steps)) held = n;
     else broke = n;
   }
   return held;
 }
 
 function stepRow(step: Step): string {
-  const { load, rss } = step;
+  const { load, rss, cpu } = step;
   const perSession = Math.max(0, rss.loaded - rss.before) / step.n;
   const errors = Object.entries(load.errors).map(([code, count]) => `${code} ${count}`).join(", ");
   return `| ${step.kind} | ${step.n} | ${step.pass ? "yes" : "**no**"} | ${load.ack.p50} | ` +
     `${load.ack.p99} | ${load.ack.max} | ${load.lostChunks} | ${load.mbPerSecond} | ` +
     `${megabytes(rss.before)} → ${megabytes(rss.loaded)} (peak ${megabytes(rss.peak)}) | ` +
-    `${(perSession / 1e3).toFixed(0)} KB | ${step.serverCpuCores} | ${load.clientCpuCores} | ` +
-    `${step.machineCpuCores} | ${step.backgroundCores} | ${load.clientLag.p99} | ${
-      errors || "–"
-    } |`;
+    `${(perSession / 1e3).toFixed(0)} KB | ${cpu.server} / ${cpu.client} / ${cpu.postgres} / ` +
+    `${cpu.other} / ${cpu.machine} | ${load.clientLag.p99} | ${errors || "–"} |`;
 }
 
 function memoryPerSession(steps: Step[], kind: Kind, n: number): string {
@@ -321,10 +379,10 @@ const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 console.log(`\n${steps.length} steps of ${seconds} s in ${minutes} min.\n`);
 console.log(
   "| server | N | held | ack p50 ms | ack p99 ms | ack max ms | lost chunks | MB/s | server RSS " +
-    "before → loaded | RSS per session | server CPU cores | client CPU cores | machine CPU " +
-    "cores | busy cores before | client lag p99 ms | errors |",
+    "before → loaded (peak) | RSS per session | CPU cores: server / client / postgres / other / " +
+    "machine | client lag p99 ms | errors |",
 );
-console.log("|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|");
+console.log("|---|--:|---|--:|--:|--:|--:|--:|---|--:|---|--:|---|");
 for (const step of steps) console.log(stepRow(step));
 console.log("");
 for (const kind of kinds) {

@@ -3,15 +3,37 @@
  *
  * @module
  */
-import { and, asc, avg, count, eq, inArray } from "drizzle-orm";
+import { and, asc, avg, count, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { interviews, questionAnswers } from "./schema.ts";
-import type { PlannedQuestion, QuestionToEvaluate } from "../ai/engine.ts";
+import type {
+  Difficulty,
+  Evaluation,
+  InterviewEngine,
+  PlannedQuestion,
+  QuestionToEvaluate,
+} from "../ai/engine.ts";
 
 /** An interview row. */
 export type InterviewRow = typeof interviews.$inferSelect;
 /** A question/answer row. */
 export type QuestionAnswerRow = typeof questionAnswers.$inferSelect;
+
+/** Gap between the positions of planned questions, leaving room for follow-ups. */
+const POSITION_STEP = 1000;
+
+function questionValues(q: PlannedQuestion) {
+  return {
+    questionText: q.text,
+    aiAnswer: q.referenceAnswer,
+    topic: q.topic,
+    questionKind: q.kind,
+    topicSource: q.source,
+    keyPoints: q.keyPoints,
+    questionEngine: q.engine ?? null,
+    questionFallbackReason: q.fallbackReason ?? null,
+  };
+}
 
 /** Creates an interview with its questions, numbered from 1, in one transaction. */
 export async function createInterview(
@@ -20,6 +42,9 @@ export async function createInterview(
     userId: number;
     name: string;
     engine: string;
+    difficulty: Difficulty;
+    language: string;
+    maxFollowUps: number;
     jdDocumentId: number | null;
     resumeDocumentId: number | null;
     questions: PlannedQuestion[];
@@ -30,19 +55,18 @@ export async function createInterview(
       userId: input.userId,
       interviewName: input.name,
       engine: input.engine,
+      difficulty: input.difficulty,
+      language: input.language,
+      maxFollowUps: input.maxFollowUps,
       jdDocumentId: input.jdDocumentId,
       resumeDocumentId: input.resumeDocumentId,
     }).returning();
     const questions = await tx.insert(questionAnswers).values(input.questions.map((q, index) => ({
+      ...questionValues(q),
       userId: input.userId,
       interviewId: interview.id,
       questionId: index + 1,
-      questionText: q.text,
-      aiAnswer: q.referenceAnswer,
-      topic: q.topic,
-      questionKind: q.kind,
-      topicSource: q.source,
-      keyPoints: q.keyPoints,
+      position: (index + 1) * POSITION_STEP,
     }))).returning();
     questions.sort((a, b) => a.questionId - b.questionId);
     return { interview, questions };
@@ -59,7 +83,7 @@ export async function findInterview(db: Db, id: number): Promise<InterviewRow | 
 export async function listQuestions(db: Db, interviewId: number): Promise<QuestionAnswerRow[]> {
   return await db.select().from(questionAnswers)
     .where(eq(questionAnswers.interviewId, interviewId))
-    .orderBy(asc(questionAnswers.questionId));
+    .orderBy(asc(questionAnswers.position));
 }
 
 /** Finds question number `questionId` of an interview. */
@@ -85,7 +109,8 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * and its interview is in progress, then completes the interview when no
  * question is left open. `also` runs in the same transaction (e.g. to mark
  * the job that did the work done). Returns undefined when the question was
- * in another state, e.g. answered meanwhile.
+ * in another state, e.g. answered meanwhile. `also` runs before the check
+ * for open questions, so a follow-up it adds keeps the interview going.
  *
  * The interview row is locked first: concurrent answers to one interview
  * then run one after another, so the last of them sees every other answer
@@ -110,6 +135,7 @@ export async function updateAnswer(
       ))
       .returning();
     if (!row) return undefined;
+    await also?.(tx);
     const [{ open }] = await tx.select({ open: count() }).from(questionAnswers).where(
       and(
         eq(questionAnswers.interviewId, target.interviewId),
@@ -122,7 +148,6 @@ export async function updateAnswer(
         ? { status: "completed", completedAt: now, updatedAt: now }
         : { updatedAt: now },
     ).where(eq(interviews.id, target.interviewId));
-    await also?.(tx);
     return { row, interviewCompleted };
   });
 }
@@ -135,7 +160,63 @@ export function questionToEvaluate(row: QuestionAnswerRow): QuestionToEvaluate {
     kind: row.questionKind,
     referenceAnswer: row.aiAnswer ?? "",
     keyPoints: row.keyPoints,
+    source: row.topicSource,
   };
+}
+
+/**
+ * Adds `followUp` to the interview right after `parent` (and after earlier
+ * follow-ups of the same original question). Its number is the next free
+ * one, so the numbers clients already hold keep meaning the same question.
+ */
+export async function insertFollowUp(
+  tx: Tx,
+  parent: QuestionAnswerRow,
+  followUp: PlannedQuestion,
+): Promise<void> {
+  const [{ last }] = await tx.select({ last: max(questionAnswers.questionId) }).from(
+    questionAnswers,
+  )
+    .where(eq(questionAnswers.interviewId, parent.interviewId));
+  await tx.insert(questionAnswers).values({
+    ...questionValues(followUp),
+    userId: parent.userId,
+    interviewId: parent.interviewId,
+    questionId: (last ?? 0) + 1,
+    position: parent.position + 1,
+    followUpOf: parent.followUpOf ?? parent.id,
+  });
+}
+
+/** The columns that store an evaluation. */
+export function evaluationValues(evaluation: Evaluation) {
+  return {
+    candidateScore: evaluation.score,
+    candidateGrade: evaluation.grade,
+    aiRemark: evaluation.remark,
+    evaluationEngine: evaluation.engine,
+    evaluationFallbackReason: evaluation.fallbackReason ?? null,
+    evaluationPoints: { covered: evaluation.covered, missing: evaluation.missing },
+  };
+}
+
+/**
+ * Asks the engine for a follow-up to the answer on `row`, unless its
+ * original question already had `maxFollowUps` of them.
+ */
+export async function proposeFollowUp(
+  db: Db,
+  engine: InterviewEngine,
+  row: QuestionAnswerRow,
+  answer: { text: string; evaluation: Evaluation; language: string; maxFollowUps: number },
+): Promise<PlannedQuestion | null> {
+  if (!answer.text.trim() || answer.maxFollowUps === 0) return null;
+  const [{ n }] = await db.select({ n: count() }).from(questionAnswers)
+    .where(eq(questionAnswers.followUpOf, row.followUpOf ?? row.id));
+  if (n >= answer.maxFollowUps) return null;
+  return await engine.followUp(questionToEvaluate(row), answer.text, answer.evaluation, {
+    language: answer.language,
+  });
 }
 
 /** Finds a question/answer row by its id. */

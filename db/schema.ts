@@ -14,7 +14,13 @@ import {
   timestamp,
   unique,
 } from "drizzle-orm/pg-core";
-import type { KeyPoint, QuestionKind, TopicSource } from "../ai/engine.ts";
+import type {
+  Difficulty,
+  InterviewReport,
+  KeyPoint,
+  QuestionKind,
+  TopicSource,
+} from "../ai/engine.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -75,10 +81,22 @@ export const interviews = pgTable("interviews", {
   /** Last heartbeat of the candidate's live connection. */
   candidateSeenAt: timestamp("candidate_seen_at", { withTimezone: true }),
   candidateDisconnectedAt: timestamp("candidate_disconnected_at", { withTimezone: true }),
+  difficulty: text("difficulty").$type<Difficulty>().notNull().default("mid"),
+  language: text("language").notNull().default("en"),
+  /** Follow-up questions the engine may add per planned question. */
+  maxFollowUps: integer("max_follow_ups").notNull().default(0),
+  /** The engine's report once the interview is completed. */
+  report: jsonb("report").$type<InterviewReport>(),
 });
 
 /** Statuses of a question/answer, in order; `FAILED` ends like `ANSWERED` but names a reason. */
 export const questionStatuses = ["NEW", "RECORDING", "PROCESSING", "ANSWERED", "FAILED"] as const;
+
+/**
+ * Where `answer_text` came from: typed through the API, the browser's live
+ * transcript, or server-side speech-to-text of the recording.
+ */
+export type AnswerSource = "typed" | "transcript" | "speech_to_text";
 
 /** The streams a recorded answer declared, and what the recorder said they contain. */
 export interface AnswerMedia {
@@ -117,8 +135,19 @@ export const questionAnswers = pgTable("question_answers", {
   startedAt: timestamp("started_at", { withTimezone: true }),
   deadlineAt: timestamp("deadline_at", { withTimezone: true }),
   media: jsonb("media").$type<AnswerMedia>(),
-  answerSource: text("answer_source").$type<"typed" | "transcript">(),
+  answerSource: text("answer_source").$type<AnswerSource>(),
   failureReason: text("failure_reason"),
+  /** Order of asking; follow-ups sit right after the question they follow. */
+  position: integer("position").notNull(),
+  /** The original question a follow-up probes further; null for planned questions. */
+  followUpOf: integer("follow_up_of"),
+  questionEngine: text("question_engine"),
+  questionFallbackReason: text("question_fallback_reason"),
+  evaluationEngine: text("evaluation_engine"),
+  evaluationFallbackReason: text("evaluation_fallback_reason"),
+  /** Rubric points the answer covered and missed. */
+  evaluationPoints: jsonb("evaluation_points").$type<{ covered: string[]; missing: string[] }>(),
+  transcriptEngine: text("transcript_engine"),
 }, (t) => [unique("question_answers_interview_question_key").on(t.interviewId, t.questionId)]);
 
 /** Failed-login counters per username, shared by every instance. */

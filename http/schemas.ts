@@ -53,7 +53,17 @@ export const questionAnswerOut = z.object({
   topic: z.string(),
   question_kind: z.string(),
   answered_at: z.string().nullable(),
-  answer_source: z.enum(["typed", "transcript"]).nullable().describe("Where answer_text came from"),
+  answer_source: z.enum(["typed", "transcript", "speech_to_text"]).nullable()
+    .describe(
+      "Where answer_text came from: typed, the browser's transcript, or server speech-to-text",
+    ),
+  follow_up_of: z.number().int().nullable().describe(
+    "The question (row id) this follow-up probes further",
+  ),
+  question_engine: z.string().nullable().describe("The engine that wrote the question"),
+  evaluation_engine: z.string().nullable().describe("The engine that evaluated the answer"),
+  fallback_reason: z.string().nullable()
+    .describe("Why the offline engine stood in for the configured provider, if it did"),
   failure_reason: z.string().nullable().describe(
     "Why a FAILED answer failed, e.g. an unreadable recording",
   ),
@@ -88,6 +98,10 @@ export function toQuestionAnswerOut(
     question_kind: row.questionKind,
     answered_at: row.answeredAt?.toISOString() ?? null,
     answer_source: row.answerSource,
+    follow_up_of: row.followUpOf,
+    question_engine: row.questionEngine,
+    evaluation_engine: row.evaluationEngine,
+    fallback_reason: row.evaluationFallbackReason ?? row.questionFallbackReason,
     failure_reason: row.failureReason,
   };
 }

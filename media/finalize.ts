@@ -10,18 +10,28 @@
 import { join } from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type AnswerMedia, questionAnswers, transcriptSegments } from "../db/schema.ts";
+import {
+  type AnswerMedia,
+  type AnswerSource,
+  questionAnswers,
+  transcriptSegments,
+} from "../db/schema.ts";
 import { completeJob, enqueueJob } from "../jobs/queue.ts";
 import type { JobHandler } from "../jobs/runner.ts";
 import {
+  evaluationValues,
   findInterview,
   findQuestionAnswer,
+  insertFollowUp,
+  proposeFollowUp,
   type QuestionAnswerRow,
   questionToEvaluate,
   type Tx,
   updateAnswer,
 } from "../db/interviews.ts";
 import type { InterviewEngine } from "../ai/engine.ts";
+import type { Transcriber } from "../ai/transcription.ts";
+import { queueReport } from "../jobs/report.ts";
 import type { EventBus } from "../realtime/event_bus.ts";
 import type { StreamName } from "../realtime/protocol.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
@@ -38,6 +48,10 @@ export interface FinalizeDeps {
   engine: InterviewEngine;
   ffmpeg: FfmpegPool;
   bus: EventBus;
+  /** Server-side speech-to-text, when configured. */
+  transcriber: Transcriber | null;
+  /** Tells the job runner that a job was queued. */
+  pokeJobs: () => void;
 }
 
 /** Job kind of answer finalization; its key is `finalize:<question_answer_id>`. */
@@ -132,6 +146,35 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
   return outputs;
 }
 
+/**
+ * The answer's text: the browser's final transcript, or, when the browser
+ * sent none, server-side speech-to-text of the WAV if a transcriber is set.
+ */
+async function answerText(
+  deps: FinalizeDeps,
+  qa: QuestionAnswerRow,
+  wavPath: string | null,
+  language: string,
+): Promise<{ text: string; source: AnswerSource; engine: string | null }> {
+  const live = await transcriptText(deps.db, qa.id);
+  if (live || !deps.transcriber || !wavPath) {
+    return { text: live, source: "transcript", engine: live ? "browser" : null };
+  }
+  try {
+    const transcript = await deps.transcriber.transcribe(
+      await Deno.readFile(join(deps.dataDir, wavPath)),
+      { language },
+    );
+    return { text: transcript.text.trim(), source: "speech_to_text", engine: transcript.engine };
+  } catch (error) {
+    log.warn("speech-to-text failed; the answer has no text", {
+      question_answer_id: qa.id,
+      error: String(error),
+    });
+    return { text: "", source: "speech_to_text", engine: null };
+  }
+}
+
 async function transcriptText(db: Db, questionAnswerId: number): Promise<string> {
   const segments = await db.select({ text: transcriptSegments.text }).from(transcriptSegments)
     .where(eq(transcriptSegments.questionAnswerId, questionAnswerId))
@@ -156,8 +199,17 @@ export async function finalizeAnswer(
   }
   const started = performance.now();
   const outputs = await buildOutputs(deps, qa);
-  const text = await transcriptText(deps.db, qa.id);
+  const interview = await findInterview(deps.db, qa.interviewId);
+  const language = interview?.language ?? "en";
+  const answer = await answerText(deps, qa, outputs.wavPath, language);
+  const text = answer.text;
   const evaluation = await deps.engine.evaluateAnswer(questionToEvaluate(qa), text);
+  const followUp = await proposeFollowUp(deps.db, deps.engine, qa, {
+    text,
+    evaluation,
+    language,
+    maxFollowUps: interview?.maxFollowUps ?? 0,
+  });
   const failed = outputs.problems.length > 0;
   const result = await updateAnswer(deps.db, {
     interviewId: qa.interviewId,
@@ -167,13 +219,13 @@ export async function finalizeAnswer(
     status: failed ? "FAILED" : "ANSWERED",
     failureReason: failed ? outputs.problems.join(" ") : null,
     answerText: text || null,
-    answerSource: "transcript",
+    answerSource: text ? answer.source : null,
+    transcriptEngine: answer.engine,
     cameraRecordingPath: outputs.paths.camera,
     screenRecordingPath: outputs.paths.screen,
     audioRecordingPath: outputs.paths.audio,
     combinedRecordingPath: outputs.paths.combined,
-    candidateScore: evaluation.score,
-    candidateGrade: evaluation.grade,
+    ...evaluationValues(evaluation),
     aiRemark: text
       ? evaluation.remark
       : "No answer was transcribed, so nothing could be evaluated.",
@@ -183,10 +235,17 @@ export async function finalizeAnswer(
       wavPath: outputs.wavPath ?? undefined,
       receivedBytes: outputs.receivedBytes,
     },
-  }, complete);
+  }, async (tx) => {
+    if (followUp) await insertFollowUp(tx, qa, followUp);
+    await complete(tx);
+  });
   if (!result) {
     await deps.db.transaction(complete);
     return;
+  }
+  if (result.interviewCompleted) {
+    await queueReport(deps.db, qa.interviewId);
+    deps.pokeJobs();
   }
   log.info("answer finalized", {
     question_answer_id: qa.id,

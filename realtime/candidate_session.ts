@@ -59,14 +59,18 @@ async function currentQuestion(ctx: RealtimeContext, interviewId: number) {
   const rows = await ctx.db.select().from(questionAnswers).where(and(
     eq(questionAnswers.interviewId, interviewId),
     inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"]),
-  )).orderBy(asc(questionAnswers.questionId)).limit(1);
+  )).orderBy(asc(questionAnswers.position)).limit(1);
   return rows[0];
 }
 
-async function questionCount(ctx: RealtimeContext, interviewId: number): Promise<number> {
+/** Where `qa` stands in the order of asking: its number from 1, and the total so far. */
+async function placeOf(
+  ctx: RealtimeContext,
+  qa: QuestionAnswerRow,
+): Promise<{ number: number; total: number }> {
   const rows = await ctx.db.select({ id: questionAnswers.id }).from(questionAnswers)
-    .where(eq(questionAnswers.interviewId, interviewId));
-  return rows.length;
+    .where(eq(questionAnswers.interviewId, qa.interviewId)).orderBy(asc(questionAnswers.position));
+  return { number: rows.findIndex((r) => r.id === qa.id) + 1, total: rows.length };
 }
 
 /** A live connection of the candidate of one interview. */
@@ -227,11 +231,12 @@ export class CandidateSession {
   }
 
   private async questionMessage(qa: QuestionAnswerRow): Promise<QuestionMessage> {
+    const { number, total } = await placeOf(this.ctx, qa);
     return {
       type: "question",
       question_id: qa.questionId,
-      number: qa.questionId,
-      total: await questionCount(this.ctx, this.interviewId),
+      number,
+      total,
       text: qa.questionText,
       time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
       started_at: qa.startedAt?.toISOString() ?? null,

@@ -106,7 +106,7 @@ async function liveState(db: Db): Promise<Record<string, unknown>> {
             inArray(questionAnswers.status, ["NEW", "RECORDING", "PROCESSING"]),
           ),
         )
-        .orderBy(asc(questionAnswers.questionId))
+        .orderBy(asc(questionAnswers.position))
       : Promise.resolve([]),
   ]);
   const current = new Map<number, number>();

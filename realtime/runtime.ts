@@ -13,7 +13,9 @@ import { RealtimeHub } from "./hub.ts";
 import { startSweeper } from "./sweeper.ts";
 import { FfmpegPool } from "../media/ffmpeg.ts";
 import { FINALIZE_JOB, finalizeJobHandler } from "../media/finalize.ts";
-import { startJobRunner } from "../jobs/runner.ts";
+import { type JobRunner, startJobRunner } from "../jobs/runner.ts";
+import { REPORT_JOB, reportJobHandler } from "../jobs/report.ts";
+import { createTranscriber } from "../ai/transcription.ts";
 
 /** The running live machinery of one instance. */
 export interface LiveRuntime {
@@ -35,14 +37,22 @@ export async function startLiveRuntime(
     ? await createPostgresBus(config.DATABASE_URL, db)
     : createLocalBus();
   const ffmpeg = new FfmpegPool({ concurrency: config.FINALIZE_CONCURRENCY });
-  const runner = startJobRunner(db, {
-    [FINALIZE_JOB]: finalizeJobHandler({ db, dataDir: config.DATA_DIR, engine, ffmpeg, bus }),
+  // Handlers queue follow-on jobs (reports) on the runner that runs them.
+  const pokeJobs = () => runner.poke();
+  const runner: JobRunner = startJobRunner(db, {
+    [FINALIZE_JOB]: finalizeJobHandler({
+      db,
+      dataDir: config.DATA_DIR,
+      engine,
+      ffmpeg,
+      bus,
+      transcriber: createTranscriber(config),
+      pokeJobs,
+    }),
+    [REPORT_JOB]: reportJobHandler({ db, engine }),
   }, config.FINALIZE_CONCURRENCY);
-  const hub = new RealtimeHub(config, db, bus, () => runner.poke());
-  const sweeper = startSweeper(
-    { db, config, bus, pokeJobs: () => runner.poke() },
-    options.sweepIntervalMs,
-  );
+  const hub = new RealtimeHub(config, db, bus, pokeJobs);
+  const sweeper = startSweeper({ db, config, bus, pokeJobs }, options.sweepIntervalMs);
   return {
     hub,
     bus,

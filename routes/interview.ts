@@ -12,15 +12,19 @@ import { idParam, laxInt, questionAnswerOut, toQuestionAnswerOut } from "../http
 import { currentDocument } from "../db/documents.ts";
 import {
   createInterview,
+  evaluationValues,
   findQuestion,
+  insertFollowUp,
   type InterviewRow,
   listQuestions,
+  proposeFollowUp,
   type QuestionAnswerRow,
   questionToEvaluate,
   updateAnswer,
 } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
 import { announceFinalized } from "../media/finalize.ts";
+import { queueReport } from "../jobs/report.ts";
 import { log } from "../log.ts";
 
 const questionSummary = z.object({
@@ -63,6 +67,18 @@ function toInterviewOut(
 const startBody = z.object({
   interview_name: z.string().trim().min(1).max(200),
   question_count: laxInt(z.int().min(1).max(20).default(5)),
+  difficulty: z.enum(["junior", "mid", "senior"]).default("mid"),
+  language: z.string().regex(
+    /^[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}$/i,
+    "must be a BCP-47 tag like en or pt-BR",
+  )
+    .default("en").describe(
+      "Language of questions and feedback (the offline engine writes English)",
+    ),
+  max_follow_ups: laxInt(z.int().min(0).max(5).optional())
+    .describe(
+      "Follow-up questions the engine may add after each answer (default AI_MAX_FOLLOW_UPS)",
+    ),
 });
 
 const answerBody = z.object({
@@ -101,11 +117,16 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
       jdText: jd?.extractedText ?? "",
       resumeText: resume?.extractedText ?? "",
       count: body.question_count,
+      difficulty: body.difficulty,
+      language: body.language,
     });
     const { interview, questions } = await createInterview(db, {
       userId: user.id,
       name: body.interview_name,
       engine: deps.engine.name,
+      difficulty: body.difficulty,
+      language: body.language,
+      maxFollowUps: body.max_follow_ups ?? deps.config.AI_MAX_FOLLOW_UPS,
       jdDocumentId: jd?.id ?? null,
       resumeDocumentId: resume?.id ?? null,
       questions: planned,
@@ -149,18 +170,24 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
       questionToEvaluate(question),
       body.answer_text,
     );
+    const followUp = await proposeFollowUp(db, deps.engine, question, {
+      text: body.answer_text,
+      evaluation,
+      language: interview.language,
+      maxFollowUps: interview.maxFollowUps,
+    });
     const stored = await updateAnswer(db, {
       interviewId: interview.id,
       questionRowId: question.id,
       fromStatuses: ["NEW"],
     }, {
+      ...evaluationValues(evaluation),
       answerText: body.answer_text,
       answerSource: "typed",
-      candidateScore: evaluation.score,
-      candidateGrade: evaluation.grade,
-      aiRemark: evaluation.remark,
       status: "ANSWERED",
       answeredAt: new Date(),
+    }, async (tx) => {
+      if (followUp) await insertFollowUp(tx, question, followUp);
     });
     if (!stored) {
       throw new HttpError(
@@ -168,9 +195,11 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
         `Question ${body.question_id} was answered meanwhile, or the interview ended.`,
       );
     }
+    if (stored.interviewCompleted) await queueReport(db, interview.id);
     // A candidate or observer connected live learns of typed answers too.
     if (deps.hub) {
       await announceFinalized({ db, bus: deps.hub.bus }, stored.row, stored.interviewCompleted);
+      deps.hub.pokeJobs();
     }
     log.info("question answered", {
       interview_id: interview.id,

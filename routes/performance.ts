@@ -14,6 +14,7 @@ import { summaryPage } from "../db/performance.ts";
 import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 import { gradeForScore } from "../ai/grading.ts";
+import { renderReportPdf } from "../documents/report_pdf.ts";
 
 const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
 
@@ -45,11 +46,25 @@ const summaryQuery = z.object({
   status: interviewStatus.optional(),
 });
 
+const reportOut = z.object({
+  strengths: z.array(z.string()),
+  gaps: z.array(z.string()),
+  recommendation: z.enum(["strong_hire", "hire", "lean_hire", "lean_no_hire", "no_hire"]),
+  summary: z.string(),
+  engine: z.string(),
+  fallbackReason: z.string().optional(),
+});
+
 const detailsOut = z.object({
   interview: summaryItem.extend({
     user_id: z.number().int(),
     completed_at: z.string().nullable(),
     engine: z.string(),
+    difficulty: z.enum(["junior", "mid", "senior"]),
+    language: z.string(),
+    report: reportOut.nullable().describe(
+      "Written once the interview is completed; null until then",
+    ),
   }),
   questions: z.array(questionAnswerOut),
 });
@@ -135,12 +150,65 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
         created_at: interview.createdAt.toISOString(),
         completed_at: interview.completedAt?.toISOString() ?? null,
         engine: interview.engine,
+        difficulty: interview.difficulty,
+        language: interview.language,
+        report: interview.report,
         question_count: stat.questionCount,
         answered_count: stat.answeredCount,
         average_score: stat.averageScore,
         grade: gradeOf(stat.averageScore),
       },
       questions: questions.map((q) => toQuestionAnswerOut(q, { isCandidate })),
+    });
+  });
+
+  api.route({
+    method: "get",
+    path: "/api/performance/details/{interview_id}/report.pdf",
+    tag: "performance",
+    summary: "The interview report as a PDF",
+    roles: userTypes,
+    tokenInQuery: true,
+    params: z.object({ interview_id: idParam }),
+    responses: {
+      200: { description: "application/pdf" },
+      404: { description: "No such interview visible to you" },
+      409: { description: "The interview is not finished, or its report is still being written" },
+    },
+  }, async (c, { params, user }) => {
+    const interview = await findVisibleInterview(db, user, params.interview_id);
+    if (!interview.report) {
+      throw new HttpError(
+        409,
+        interview.status === "in_progress"
+          ? "The interview is still in progress; its report is written once it is completed."
+          : "The report is still being written; try again in a few seconds.",
+      );
+    }
+    const [questions, stats, owner] = await Promise.all([
+      listQuestions(db, interview.id),
+      interviewStats(db, [interview.id]),
+      findUserById(db, interview.userId),
+    ]);
+    const average = stats.get(interview.id)?.averageScore ?? null;
+    const pdf = renderReportPdf({
+      interviewName: interview.interviewName,
+      username: owner?.username ?? "",
+      completedAt: interview.completedAt,
+      averageScore: average,
+      grade: gradeOf(average),
+      report: interview.report,
+      questions: questions.map((q, index) => ({
+        number: index + 1,
+        topic: q.topic,
+        score: q.candidateScore,
+        grade: q.candidateGrade,
+        text: q.questionText,
+      })),
+    });
+    return c.body(pdf.slice().buffer, 200, {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="interview-${interview.id}-report.pdf"`,
     });
   });
 }
