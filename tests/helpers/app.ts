@@ -12,7 +12,7 @@ import type { AppDeps } from "../../http/deps.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../auth/passwords.ts";
 import { createTokenService } from "../../auth/tokens.ts";
 import { createAccount } from "../../auth/accounts.ts";
-import { OfflineEngine } from "../../ai/offline_engine.ts";
+import { createEngine } from "../../ai/index.ts";
 import type { UserType } from "../../db/schema.ts";
 import { setLogLevel } from "../../log.ts";
 import { resetDatabase, testDatabase } from "./database.ts";
@@ -60,7 +60,7 @@ export async function setupApp(env: Record<string, string> = {}): Promise<TestAp
   const deps: AppDeps = {
     config,
     database,
-    engine: new OfflineEngine(),
+    engine: createEngine(config),
     passwords: hasher,
     tokens: createTokenService(
       new TextEncoder().encode(TEST_JWT_SECRET),
