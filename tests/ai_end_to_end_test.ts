@@ -3,7 +3,16 @@
 // and with the provider gone, the interview still completes on the offline
 // engine, which is recorded.
 import assert from "node:assert/strict";
-import { naiveModel, openAiCompletion, startLlmServer } from "./fixtures/llm_server.ts";
+import {
+  naiveModel,
+  openAiCompletion,
+  startLlmServer,
+  transcriptionReply,
+} from "./fixtures/llm_server.ts";
+import { makeLiveWebm } from "./fixtures/media.ts";
+import { FfmpegPool } from "../media/ffmpeg.ts";
+import { encodeFrame } from "../realtime/frame.ts";
+import { RawPeer } from "./helpers/raw_peer.ts";
 import { type LiveServer, startLiveServer } from "./helpers/live_server.ts";
 
 const JD = "Backend engineer. Must know PostgreSQL and Kubernetes; Redis is a plus.";
@@ -171,3 +180,60 @@ liveTest(
     }
   },
 );
+
+liveTest("an answer recorded without a transcript is transcribed on the server", async () => {
+  const llm = startLlmServer((request) =>
+    request.path.endsWith("/audio/transcriptions")
+      ? transcriptionReply("I scaled PostgreSQL with read replicas and partitioning.")
+      : openAiCompletion(naiveModel(request))
+  );
+  const server = await startLiveServer({
+    AI_TRANSCRIPTION_MODEL: "whisper-test",
+    AI_TRANSCRIPTION_BASE_URL: llm.url,
+    AI_TRANSCRIPTION_API_KEY: "test-key",
+  });
+  const pool = new FfmpegPool({ concurrency: 1 });
+  try {
+    const audio = await makeLiveWebm(pool, { seconds: 3, video: false, audio: true });
+    const { token } = await server.user("milo");
+    const started = await startInterview(server, token, {
+      interview_name: "Spoken",
+      question_count: 1,
+    });
+    const peer = await RawPeer.open(
+      `${server.wsBase}/realtime/interviews/${started.interview_id}?token=${token}`,
+    );
+    await peer.next("session");
+    peer.send({ type: "answer.start", question_id: 1, streams: ["audio"] });
+    await peer.next("answer.started");
+    peer.sendBinary(
+      encodeFrame({ stream: "audio", questionId: 1, seq: 0, offset: 0, payload: audio }),
+    );
+    await peer.next("ack");
+    peer.send({
+      type: "stream.end",
+      question_id: 1,
+      stream: "audio",
+      final_offset: audio.byteLength,
+    });
+    peer.send({ type: "answer.end", question_id: 1 });
+    const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<
+      string,
+      unknown
+    >;
+    assert.equal(finalized.answer_text, "I scaled PostgreSQL with read replicas and partitioning.");
+    assert.equal(finalized.answer_source, "speech_to_text");
+    const upload = llm.requests.find((r) => r.path.endsWith("/audio/transcriptions"));
+    const file = upload?.form?.file as { bytes: Uint8Array } | undefined;
+    assert.ok(file, "the WAV was uploaded");
+    const header = new DataView(file.bytes.buffer, file.bytes.byteOffset, 44);
+    assert.equal(header.getUint32(24, true), 16000, "16 kHz");
+    assert.equal(header.getUint16(22, true), 1, "mono");
+    assert.equal(upload?.form?.model, "whisper-test");
+    await peer.close();
+  } finally {
+    pool.close();
+    await server.stop();
+    await llm.close();
+  }
+});
