@@ -17,6 +17,7 @@ import { registerPerformanceRoutes } from "./routes/performance.ts";
 import { registerSystemRoutes } from "./routes/system.ts";
 import { registerRecordingRoutes } from "./routes/recordings.ts";
 import { registerRealtimeRoutes } from "./routes/realtime.ts";
+import { registerWebRoutes } from "./routes/web.ts";
 
 /** The service version, shown in `/health` and the OpenAPI document. */
 export const VERSION = "0.1.0";
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerPerformanceRoutes(api, deps);
   registerRecordingRoutes(api, deps);
   if (deps.hub) registerRealtimeRoutes(app, deps, deps.hub);
+  registerWebRoutes(app, deps);
   registerSystemRoutes(app, api, deps, VERSION);
   return app;
 }

@@ -1,0 +1,87 @@
+/// <reference lib="dom" />
+/**
+ * Headless Chromium for the browser tests, with fake camera, microphone and
+ * screen, and small helpers to drive the pages.
+ *
+ * @module
+ */
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+
+/** Where Debian's Chromium lives; CI installs it, elsewhere the browser tests are skipped. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** Whether Chromium is installed. */
+export function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM_PATH).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A running browser with its own profile folder. */
+export interface TestBrowser {
+  browser: Browser;
+  /** Closes the browser and deletes its profile. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium headless with a fresh profile and fake media devices (no permission prompts). */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = await Deno.makeTempDir({ prefix: "chromium-profile-" });
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    userDataDir: profile,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      // The dashboard's players are started by a click in the test, not by a person.
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => {});
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Waits until the element matching `selector` contains `text`. */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  text: string,
+  timeout = 30_000,
+): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (selector: string, text: string) =>
+        document.querySelector(selector)?.textContent?.includes(text) ?? false,
+      { timeout },
+      selector,
+      text,
+    );
+  } catch (error) {
+    const actual = await page.$eval(selector, (element) => element.textContent).catch(() =>
+      "(no such element)"
+    );
+    throw new Error(`"${text}" never appeared in ${selector}; it shows: ${actual}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The text of the first element matching `selector`. */
+export function textOf(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (element) => element.textContent ?? "");
+}
