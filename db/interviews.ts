@@ -5,7 +5,7 @@
  */
 import { and, asc, avg, count, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { interviews, questionAnswers } from "./schema.ts";
+import { interviews, questionAnswers, transcriptSegments } from "./schema.ts";
 import type {
   Difficulty,
   Evaluation,
@@ -258,4 +258,29 @@ export async function interviewStats(
     });
   }
   return stats;
+}
+
+/** A final transcript fragment, timed from the start of its answer. */
+export interface TranscriptSegment {
+  text: string;
+  start_ms: number;
+  end_ms: number;
+}
+
+/** The final transcript fragments of the given answers, in time order, keyed by row id. */
+export async function transcriptsOf(
+  db: Db,
+  questionAnswerIds: number[],
+): Promise<Map<number, TranscriptSegment[]>> {
+  const byAnswer = new Map<number, TranscriptSegment[]>();
+  if (questionAnswerIds.length === 0) return byAnswer;
+  const rows = await db.select().from(transcriptSegments)
+    .where(inArray(transcriptSegments.questionAnswerId, questionAnswerIds))
+    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
+  for (const row of rows) {
+    const list = byAnswer.get(row.questionAnswerId) ?? [];
+    list.push({ text: row.text, start_ms: row.startMs, end_ms: row.endMs });
+    byAnswer.set(row.questionAnswerId, list);
+  }
+  return byAnswer;
 }

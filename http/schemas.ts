@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { QuestionAnswerRow } from "../db/interviews.ts";
+import type { QuestionAnswerRow, TranscriptSegment } from "../db/interviews.ts";
 import type { UserRow } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 
@@ -67,6 +67,8 @@ export const questionAnswerOut = z.object({
   failure_reason: z.string().nullable().describe(
     "Why a FAILED answer failed, e.g. an unreadable recording",
   ),
+  transcript_segments: z.array(z.object({ text: z.string(), start_ms: z.int(), end_ms: z.int() }))
+    .describe("Final transcript fragments of a recorded answer, timed from its start"),
 });
 
 /**
@@ -76,6 +78,7 @@ export const questionAnswerOut = z.object({
 export function toQuestionAnswerOut(
   row: QuestionAnswerRow,
   viewer: { isCandidate: boolean },
+  segments: TranscriptSegment[] = [],
 ): z.infer<typeof questionAnswerOut> {
   const hideReference = viewer.isCandidate && row.status === "NEW";
   return {
@@ -103,6 +106,7 @@ export function toQuestionAnswerOut(
     evaluation_engine: row.evaluationEngine,
     fallback_reason: row.evaluationFallbackReason ?? row.questionFallbackReason,
     failure_reason: row.failureReason,
+    transcript_segments: segments,
   };
 }
 

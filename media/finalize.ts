@@ -8,14 +8,9 @@
  * @module
  */
 import { join } from "node:path";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import {
-  type AnswerMedia,
-  type AnswerSource,
-  questionAnswers,
-  transcriptSegments,
-} from "../db/schema.ts";
+import { type AnswerMedia, type AnswerSource, questionAnswers } from "../db/schema.ts";
 import { completeJob, enqueueJob } from "../jobs/queue.ts";
 import type { JobHandler } from "../jobs/runner.ts";
 import {
@@ -26,6 +21,7 @@ import {
   proposeFollowUp,
   type QuestionAnswerRow,
   questionToEvaluate,
+  transcriptsOf,
   type Tx,
   updateAnswer,
 } from "../db/interviews.ts";
@@ -176,9 +172,7 @@ async function answerText(
 }
 
 async function transcriptText(db: Db, questionAnswerId: number): Promise<string> {
-  const segments = await db.select({ text: transcriptSegments.text }).from(transcriptSegments)
-    .where(eq(transcriptSegments.questionAnswerId, questionAnswerId))
-    .orderBy(asc(transcriptSegments.startMs), asc(transcriptSegments.id));
+  const segments = (await transcriptsOf(db, [questionAnswerId])).get(questionAnswerId) ?? [];
   return segments.map((s) => s.text.trim()).filter(Boolean).join(" ");
 }
 
@@ -273,7 +267,11 @@ export async function announceFinalized(
   deps.bus.publish({
     interview_id: row.interviewId,
     type: "finalized",
-    question: toQuestionAnswerOut(row, { isCandidate: false }),
+    question: toQuestionAnswerOut(
+      row,
+      { isCandidate: false },
+      (await transcriptsOf(deps.db, [row.id])).get(row.id),
+    ),
   });
   if (interviewCompleted) {
     const interview = await findInterview(deps.db, row.interviewId);

@@ -253,7 +253,7 @@ export class CandidateSession {
       case "stream.end":
         return await this.endStream(message);
       case "answer.end":
-        return await this.endAnswer(message.question_id);
+        return await this.endAnswer(message.question_id, message.force === true);
       case "transcript":
         return await this.transcript(message);
       case "event":
@@ -465,7 +465,7 @@ export class CandidateSession {
     this.send({ type: "stream.ended", ...where, committed: writer.committed });
   }
 
-  private async endAnswer(questionId: number): Promise<void> {
+  private async endAnswer(questionId: number, force: boolean): Promise<void> {
     const answer = this.answerFor(questionId);
     if (!answer) return;
     if (answer.qa.status === "RECORDING") {
@@ -473,10 +473,14 @@ export class CandidateSession {
       for (const stream of answer.qa.media?.streams ?? []) {
         if (!(await this.writer(answer, stream)).ended) open.push(stream);
       }
-      if (open.length) {
-        return this.error("streams_open", `End these streams first: ${open.join(", ")}.`, {
-          question_id: questionId,
-        });
+      if (open.length && !force) {
+        return this.error(
+          "streams_open",
+          `End these streams first, or send force: true: ${open.join(", ")}.`,
+          {
+            question_id: questionId,
+          },
+        );
       }
       await this.submit(answer, "answer ended");
     }

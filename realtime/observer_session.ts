@@ -7,14 +7,8 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import {
-  interviews,
-  proctoringEvents,
-  questionAnswers,
-  transcriptSegments,
-  users,
-} from "../db/schema.ts";
-import { interviewStats, listQuestions } from "../db/interviews.ts";
+import { interviews, proctoringEvents, questionAnswers, users } from "../db/schema.ts";
+import { interviewStats, listQuestions, transcriptsOf } from "../db/interviews.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import type { LiveEvent } from "./event_bus.ts";
 import { log } from "../log.ts";
@@ -49,18 +43,11 @@ async function interviewState(db: Db, interviewId: number): Promise<Record<strin
       eq(interviews.id, interviewId),
     );
   const questions = await listQuestions(db, interviewId);
+  const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
   const current = questions.find((q) =>
     q.status === "NEW" || q.status === "RECORDING" || q.status === "PROCESSING"
   );
-  const transcript = current
-    ? await db.select({
-      text: transcriptSegments.text,
-      start_ms: transcriptSegments.startMs,
-      end_ms: transcriptSegments.endMs,
-    })
-      .from(transcriptSegments).where(eq(transcriptSegments.questionAnswerId, current.id))
-      .orderBy(asc(transcriptSegments.startMs))
-    : [];
+  const transcript = current ? transcripts.get(current.id) ?? [] : [];
   const proctoring = await db.select({
     question_id: proctoringEvents.questionId,
     kind: proctoringEvents.kind,
@@ -79,7 +66,9 @@ async function interviewState(db: Db, interviewId: number): Promise<Record<strin
       candidate_online: isOnline(row.interview),
     },
     current_question_id: current?.questionId ?? null,
-    questions: questions.map((q) => toQuestionAnswerOut(q, { isCandidate: false })),
+    questions: questions.map((q) =>
+      toQuestionAnswerOut(q, { isCandidate: false }, transcripts.get(q.id))
+    ),
     transcript,
     proctoring: proctoring.reverse().map((p) => ({ ...p, at: p.at.toISOString() })),
   };

@@ -54,7 +54,15 @@ export const clientMessage = z.discriminatedUnion("type", [
     /** Total bytes the candidate sent on this stream; the server checks it has them all. */
     final_offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
   }).strict(),
-  z.object({ type: z.literal("answer.end"), question_id: questionId }).strict(),
+  z.object({
+    type: z.literal("answer.end"),
+    question_id: questionId,
+    /**
+     * End still open streams at the bytes the server has, e.g. after a page
+     * reload lost the client's own byte counts. Without it, open streams are refused.
+     */
+    force: z.boolean().optional(),
+  }).strict(),
   z.object({
     type: z.literal("transcript"),
     question_id: questionId,

@@ -9,7 +9,7 @@ import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { findVisibleInterview, isStaff } from "../http/access.ts";
 import { idParam, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
-import { interviewStats, listQuestions } from "../db/interviews.ts";
+import { interviewStats, listQuestions, transcriptsOf } from "../db/interviews.ts";
 import { summaryPage } from "../db/performance.ts";
 import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
@@ -137,6 +137,7 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
       interviewStats(db, [interview.id]),
       findUserById(db, interview.userId),
     ]);
+    const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
     const stat = stats.get(interview.id) ??
       { questionCount: 0, answeredCount: 0, averageScore: null };
     const isCandidate = !isStaff(user);
@@ -158,7 +159,9 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
         average_score: stat.averageScore,
         grade: gradeOf(stat.averageScore),
       },
-      questions: questions.map((q) => toQuestionAnswerOut(q, { isCandidate })),
+      questions: questions.map((q) =>
+        toQuestionAnswerOut(q, { isCandidate }, transcripts.get(q.id))
+      ),
     });
   });
 

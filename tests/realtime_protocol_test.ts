@@ -132,6 +132,13 @@ liveTest(
       >;
       assert.equal(finalized.status, "ANSWERED", String(finalized.failure_reason ?? ""));
       assert.match(String(finalized.answer_text), /EXPLAIN ANALYZE/);
+      assert.deepEqual(
+        (finalized.transcript_segments as { start_ms: number; end_ms: number }[]).map((
+          s,
+        ) => [s.start_ms, s.end_ms]),
+        [[0, 4000]],
+        "only final fragments are kept, with their times",
+      );
       assert.ok(Number(finalized.candidate_score) > 0);
       for (
         const field of ["camera_recording_path", "audio_recording_path", "combined_recording_path"]
@@ -259,6 +266,14 @@ liveTest(
       );
       peer.send({ type: "ping", id: "p1" });
       assert.equal((await peer.next("pong")).id, "p1");
+      // A client that lost its byte counts (a reloaded page) can still end the answer.
+      peer.send({ type: "answer.end", question_id: 1, force: true });
+      await peer.next("answer.accepted", { question_id: 1 });
+      const finalized = (await peer.next("finalized", {}, 60_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.question_id, 1);
       await peer.close();
     } finally {
       await server.stop();
