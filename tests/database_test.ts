@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { DatabaseLockedError, openPglite, openPostgres } from "../db/client.ts";
 import { migrate, readMigrations, rowsOf } from "../db/migrate.ts";
 import { testDatabase } from "./helpers/database.ts";
-import { dbTest } from "./helpers/app.ts";
+import { dbTest, testDataDir } from "./helpers/app.ts";
 
 const denoArgs = [
   "run",
@@ -49,7 +49,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = `${await Deno.makeTempDir()}/pgdata`;
+    const dir = `${await testDataDir()}/pgdata`;
     const holder = new Deno.Command(Deno.execPath(), {
       args: [...denoArgs, new URL("./fixtures/hold_lock.ts", import.meta.url).pathname, dir],
       stdin: "piped",
@@ -78,7 +78,7 @@ Deno.test({
 Deno.test("the server stops with one line when a setting is invalid", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [...denoArgs, new URL("../main.ts", import.meta.url).pathname],
-    env: { PORT: "not-a-port", DATA_DIR: await Deno.makeTempDir() },
+    env: { PORT: "not-a-port", DATA_DIR: await testDataDir() },
     stdout: "piped",
     stderr: "piped",
   }).output();

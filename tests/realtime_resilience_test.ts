@@ -9,6 +9,7 @@ import { FfmpegPool } from "../media/ffmpeg.ts";
 import { makeLiveWebm, splitIntoChunks } from "./fixtures/media.ts";
 import { readWebmLayout } from "./fixtures/webm.ts";
 import { startLiveServer } from "./helpers/live_server.ts";
+import { testDataDir } from "./helpers/app.ts";
 import { startTcpProxy } from "./helpers/tcp_proxy.ts";
 import { type ServiceProcess, startProcess } from "./helpers/service_process.ts";
 import { RawPeer } from "./helpers/raw_peer.ts";
@@ -159,7 +160,7 @@ async function kill(process: ServiceProcess): Promise<void> {
 liveTest(
   "a server killed with SIGKILL mid-answer and restarted loses nothing the client sent",
   async () => {
-    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-kill-" });
+    const dataDir = await testDataDir("interviewer-kill-");
     const port = freePort();
     let server = await startProcess(serviceEnv(dataDir, port));
     try {
@@ -220,7 +221,7 @@ liveTest(
 liveTest(
   "two instances on one PostgreSQL: the observer on one sees the candidate on the other, who can move between them",
   async () => {
-    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-multi-" });
+    const dataDir = await testDataDir("interviewer-multi-");
     const [portA, portB] = [freePort(), freePort()];
     const [a, b] = await Promise.all([
       startProcess(serviceEnv(dataDir, portA)),

@@ -3,6 +3,7 @@
 // restarts, and a second process on the same folder refused.
 import assert from "node:assert/strict";
 import { mainModule, startProcess } from "./helpers/service_process.ts";
+import { testDataDir } from "./helpers/app.ts";
 
 Deno.test({
   name:
@@ -10,7 +11,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dataDir = await Deno.makeTempDir({ prefix: "interviewer-service-" });
+    const dataDir = await testDataDir("interviewer-service-");
     const env = {
       DATA_DIR: dataDir,
       ADMIN_USERNAME: "boss",

@@ -24,6 +24,16 @@ export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-012345
 
 let hasher: PasswordHasher | undefined;
 
+const dataDirs: string[] = [];
+// Recordings and uploads of every test go away with the test process.
+globalThis.addEventListener("unload", () => {
+  for (const dir of dataDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  }
+});
+
 /** A test application and its dependencies. */
 export interface TestApp {
   app: Hono<AppEnv>;
@@ -42,6 +52,13 @@ export interface TestApp {
   ): Promise<{ id: number; token: string }>;
 }
 
+/** A fresh temporary folder, removed when the test process ends. */
+export async function testDataDir(prefix = "interviewer-test-"): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  dataDirs.push(dir);
+  return dir;
+}
+
 /**
  * Resets the shared database and builds a fresh app. `env` overrides
  * configuration values (as environment strings).
@@ -49,7 +66,7 @@ export interface TestApp {
 export async function setupApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await testDatabase();
   await resetDatabase(database);
-  const dataDir = await Deno.makeTempDir({ prefix: "interviewer-test-" });
+  const dataDir = await testDataDir();
   const config = parseConfig({
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
