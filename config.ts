@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { aiConfigShape, refineAiConfig } from "./ai/config.ts";
+import { parseEnv } from "./env.ts";
 
 const booleanString = z.enum(["true", "false", "1", "0"]).transform((v) =>
   v === "true" || v === "1"
@@ -73,20 +74,7 @@ export class ConfigError extends Error {
  * that `FOO=` in a `.env` file falls back to the default.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const cleaned: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
-  }
-  const result = configSchema.safeParse(cleaned);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = String(issue.path[0] ?? "configuration");
-    const shown = name in cleaned && !/KEY|SECRET|PASSWORD/.test(name)
-      ? ` (got "${cleaned[name]}")`
-      : "";
-    throw new ConfigError(`Invalid ${name}${shown}: ${issue.message}`);
-  }
-  return result.data;
+  return parseEnv(configSchema, env, (message) => new ConfigError(message));
 }
 
 /**

@@ -20,6 +20,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseEnv } from "../env.ts";
 
 /** The supported providers. */
 export const AI_PROVIDERS = ["offline", "openai", "anthropic", "openai-compatible"] as const;
@@ -130,20 +131,10 @@ export function transcriptionBaseUrl(config: AiConfig): string {
  * @throws {AiConfigError} naming the first invalid variable and what to set.
  */
 export function parseAiConfig(env: Record<string, string | undefined>): AiConfig {
-  const cleaned: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith("AI_") && value !== undefined && value.trim() !== "") {
-      cleaned[key] = value.trim();
-    }
-  }
-  const result = aiConfigSchema.safeParse(cleaned);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = String(issue.path[0] ?? "AI configuration");
-    const shown = name in cleaned && !/KEY|SECRET|PASSWORD/.test(name)
-      ? ` (got "${cleaned[name]}")`
-      : "";
-    throw new AiConfigError(`Invalid ${name}${shown}: ${issue.message}`);
-  }
-  return result.data;
+  return parseEnv(
+    aiConfigSchema,
+    env,
+    (message) => new AiConfigError(message),
+    (name) => name.startsWith("AI_"),
+  );
 }
