@@ -7,6 +7,8 @@
  * @module
  */
 
+const BUCKET_US = 5_000_000;
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -60,9 +62,21 @@ for (let i = 0; i < profile.samples.length; i++) {
   }
 }
 const idle = selfTime.get("(idle)") ?? 0;
+const buckets: { busy: number; all: number }[] = [];
+let clock = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  clock += profile.timeDeltas[i] ?? 0;
+  const bucket = buckets[Math.floor(clock / BUCKET_US)] ??= { busy: 0, all: 0 };
+  bucket.all += profile.timeDeltas[i] ?? 0;
+  if (label(byId.get(profile.samples[i])!) !== "(idle)") bucket.busy += profile.timeDeltas[i] ?? 0;
+}
 console.log(
   `${path}: ${(total / 1e6).toFixed(1)} s sampled, ${(idle / 1e6).toFixed(1)} s idle, ` +
     `${((total - idle) / 1e6).toFixed(1)} s busy on the main thread`,
+);
+console.log(
+  `Main thread busy per ${BUCKET_US / 1e6} s: ` +
+    buckets.map((b) => `${Math.round(100 * b.busy / Math.max(1, b.all))}%`).join(" "),
 );
 print("Self time", selfTime, total, rows);
 print("Total time (callees included)", totalTime, total, rows);

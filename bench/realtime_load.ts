@@ -10,11 +10,13 @@
  * Starts a throw-away PostgreSQL 15, then for each server kind runs
  * `bench/load_client.ts` (its own process) at increasing N, each step on a
  * freshly started server with a fresh `DATA_DIR` that is deleted afterwards,
- * until p99 ack latency reaches 100 ms or a chunk is lost; a failed step is
- * run once more, and the gap to the first failure is bisected. `--at N` runs
- * that one step only; `--profile DIR` writes the server's V8 CPU profiles
- * there. Then it times the finalization of a 2-minute answer and prints a
- * Markdown summary on stdout (progress goes to stderr).
+ * until p99 ack latency reaches 100 ms or a chunk is lost, then bisects the
+ * gap to the first failure. Before each step it waits (boundedly) for the
+ * machine to be quiet; a step that fails while other work took CPU is run
+ * again, up to three times. `--at N` runs that one step only; `--profile DIR`
+ * writes the server's V8 CPU profiles there. Then it times the finalization
+ * of a 2-minute answer and prints a Markdown summary on stdout (progress goes
+ * to stderr).
  *
  * @module
  */

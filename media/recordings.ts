@@ -83,6 +83,8 @@ export type WriteOutcome =
  * The committed length is the file's length, so it survives a crash.
  */
 export class StreamWriter {
+  private positioned = false;
+
   private constructor(
     private file: Deno.FsFile | null,
     private readonly paths: ReturnType<typeof stagingPaths>,
@@ -119,10 +121,13 @@ export class StreamWriter {
     const end = offset + payload.byteLength;
     if (end <= this.committed || this.ended || !this.file) return { kind: "duplicate" };
     let rest = payload.subarray(this.committed - offset);
-    await this.file.seek(this.committed, Deno.SeekMode.Start);
+    // After a complete write the file position is the committed length; seek only when unsure.
+    if (!this.positioned) await this.file.seek(this.committed, Deno.SeekMode.Start);
+    this.positioned = false;
     while (rest.byteLength > 0) rest = rest.subarray(await this.file.write(rest));
     await this.file.syncData();
     this.committed = end;
+    this.positioned = true;
     return { kind: "written" };
   }
 

@@ -1,6 +1,8 @@
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { EventBus } from "./event_bus.ts";
+import type { BatchInsert } from "./batch_insert.ts";
+import type { proctoringEvents, transcriptSegments } from "../db/schema.ts";
 
 /** What realtime sessions need from the server around them. */
 export interface RealtimeContext {
@@ -18,6 +20,11 @@ export interface RealtimeContext {
     disconnected(interviewId: number, connectionId: string, at: Date): Promise<void>;
     /** Whether `connectionId` is still the candidate's current connection. */
     isCurrent(interviewId: number, connectionId: string): Promise<boolean>;
+  };
+  /** Batched inserts shared by all sessions of this instance. */
+  inserts: {
+    transcripts: BatchInsert<typeof transcriptSegments.$inferInsert>;
+    proctoring: BatchInsert<typeof proctoringEvents.$inferInsert>;
   };
   /** Forgets a closed session. */
   unregister(session: { interviewId: number; user: { id: number } }): void;

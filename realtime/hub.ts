@@ -7,7 +7,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
-import { interviews } from "../db/schema.ts";
+import { interviews, proctoringEvents, transcriptSegments } from "../db/schema.ts";
+import { BatchInsert } from "./batch_insert.ts";
 import type { AuthUser } from "../http/api.ts";
 import type { EventBus, LiveEvent } from "./event_bus.ts";
 import type { RealtimeContext } from "./context.ts";
@@ -25,6 +26,7 @@ export class RealtimeHub implements RealtimeContext {
   private readonly observers = new Set<ObserverSession>();
   private readonly unsubscribe: () => void;
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  readonly inserts: RealtimeContext["inserts"];
 
   constructor(
     readonly config: Config,
@@ -36,6 +38,14 @@ export class RealtimeHub implements RealtimeContext {
     this.maxQueuedBytes = Math.max(config.MAX_QUEUED_KB, config.MAX_FRAME_KB + 1) * 1024;
     this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.inserts = {
+      transcripts: new BatchInsert(async (rows) => {
+        await db.insert(transcriptSegments).values(rows);
+      }),
+      proctoring: new BatchInsert(async (rows) => {
+        await db.insert(proctoringEvents).values(rows);
+      }),
+    };
   }
 
   readonly presence = {
@@ -131,6 +141,7 @@ export class RealtimeHub implements RealtimeContext {
       new Promise((resolve) => timer = setTimeout(resolve, 2000)),
     ]);
     clearTimeout(timer);
+    await Promise.all([this.inserts.transcripts.flush(), this.inserts.proctoring.flush()]);
     this.unsubscribe();
   }
 }
