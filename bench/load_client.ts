@@ -1,10 +1,13 @@
 /**
  * One step of `bench/realtime_load.ts`, run as its own process so that the
  * load and the server each have an event loop. Opens N simulated candidates
- * with `InterviewClient`, ramps them up, then for D seconds each sends per
- * second a camera chunk (~1 Mbit/s), an audio chunk (~32 kbit/s) and a final
- * transcript segment, and measures the time from `sendChunk` to the `ack`
- * that covers the chunk. Answers are never ended: this measures ingest only.
+ * with `InterviewClient` and ramps them up: each starts its answer and sends
+ * a first chunk per stream, whose ack is timed apart (the server opens the
+ * stream's file then). Then for D seconds each sends per second a camera
+ * chunk (~1 Mbit/s), an audio chunk (~32 kbit/s) and a final transcript
+ * segment, at its own phase within the second, and the time from `sendChunk`
+ * to the `ack` that covers the chunk is measured. Answers are never ended:
+ * this measures ingest only.
  *
  * ```sh
  * deno run -A bench/load_client.ts --base http://127.0.0.1:8000 --n 200 \
@@ -52,7 +55,10 @@ export interface LoadResult {
   bytesCommitted: number;
   /** Committed bytes per second of the load window, in MB (10^6). */
   mbPerSecond: number;
+  /** Acks of the load window. */
   ack: Latency;
+  /** Acks of each stream's first chunk, sent while ramping up (the server opens a file). */
+  firstAck: Latency;
   /** Server `error` messages and client-detected losses, by code. */
   errors: Record<string, number>;
   reconnects: number;
@@ -87,6 +93,10 @@ interface Candidate {
   /** Sent chunks not yet acked, per stream, in offset order. */
   pending: Record<"camera" | "audio", { end: number; at: number }[]>;
   sent: Record<"camera" | "audio", number>;
+  /** Whether the first chunk of each stream was acked; later acks count as the load's. */
+  warm: boolean;
+  /** Called when no sent chunk waits for its ack. */
+  drained?: () => void;
 }
 
 const { values: args } = parseArgs({
@@ -109,7 +119,9 @@ const seconds = Number(args.seconds);
 const rampSeconds = Number(args.ramp ?? Math.min(10, Math.max(2, n / 250)));
 const graceMs = Number(args.grace) * 1000;
 
+const media = { camera: payloads(CAMERA_BYTES), audio: payloads(AUDIO_BYTES) };
 const latencies: number[] = [];
+const firstLatencies: number[] = [];
 const lags: number[] = [];
 const errors: Record<string, number> = {};
 let reconnects = 0;
@@ -161,12 +173,16 @@ async function connect(interviewId: number, token: string): Promise<Candidate | 
     questionId: 0,
     pending: { camera: [], audio: [] },
     sent: { camera: 0, audio: 0 },
+    warm: false,
   };
   client.on("ack", (ack) => {
     const queue = candidate.pending[ack.stream as "camera" | "audio"];
     const now = performance.now();
     while (queue.length > 0 && queue[0].end <= ack.committed) {
-      latencies.push(now - queue.shift()!.at);
+      (candidate.warm ? latencies : firstLatencies).push(now - queue.shift()!.at);
+    }
+    if (candidate.pending.camera.length === 0 && candidate.pending.audio.length === 0) {
+      candidate.drained?.();
     }
   });
   client.on("error", (error) => errors[error.code] = (errors[error.code] ?? 0) + 1);
@@ -187,6 +203,13 @@ async function connect(interviewId: number, token: string): Promise<Candidate | 
       }),
       timeout,
     ]);
+    // The first chunk of a stream makes the server open its file: done during the ramp,
+    // and timed apart, so the load measures steady streaming.
+    const drained = new Promise<void>((resolve) => candidate.drained = resolve);
+    sendChunk(candidate, "camera", media.camera[0]);
+    sendChunk(candidate, "audio", media.audio[0]);
+    await Promise.race([drained, timeout]);
+    candidate.warm = true;
     return candidate;
   } catch (error) {
     progress(`candidate of interview ${interviewId} failed: ${(error as Error).message}`);
@@ -208,11 +231,7 @@ function sendChunk(candidate: Candidate, stream: "camera" | "audio", bytes: Uint
 }
 
 /** One candidate's D seconds of media, at its own phase within each second. */
-async function stream(
-  candidate: Candidate,
-  start: number,
-  media: { camera: Uint8Array[]; audio: Uint8Array[] },
-): Promise<void> {
+async function stream(candidate: Candidate, start: number): Promise<void> {
   const phase = Math.random() * 1000;
   for (let second = 0; second < seconds; second++) {
     await sleepUntil(start + phase + second * 1000);
@@ -253,7 +272,6 @@ const interviewIds = args.tokens
 const setupMs = Math.round(performance.now() - setupStarted);
 progress(`interviews ready in ${setupMs} ms; connecting over ${rampSeconds} s`);
 
-const media = { camera: payloads(CAMERA_BYTES), audio: payloads(AUDIO_BYTES) };
 const rampStart = performance.now();
 const connecting: Promise<Candidate | null>[] = [];
 for (let i = 0; i < n; i++) {
@@ -272,7 +290,7 @@ const lagTimer = setInterval(() => {
   lags.push(Math.max(0, now - lastTick - LAG_INTERVAL_MS));
   lastTick = now;
 }, LAG_INTERVAL_MS);
-await Promise.all(candidates.map((candidate) => stream(candidate, start, media)));
+await Promise.all(candidates.map((candidate) => stream(candidate, start)));
 await sleepUntil(start + seconds * 1000);
 clearInterval(lagTimer);
 
@@ -283,6 +301,7 @@ while (unacked(candidates) > 0 && performance.now() < graceEnd) {
 emit({ event: "measured" });
 
 let bytesCommitted = 0;
+const warmUpBytes = candidates.length * (CAMERA_BYTES + AUDIO_BYTES);
 for (const candidate of candidates) {
   for (const name of ["camera", "audio"] satisfies StreamName[]) {
     bytesCommitted += candidate.client.committedBytes(candidate.questionId, name);
@@ -297,8 +316,9 @@ const result: LoadResult = {
   lostChunks: unacked(candidates),
   bytesSent,
   bytesCommitted,
-  mbPerSecond: Math.round(bytesCommitted / seconds / 1e4) / 100,
+  mbPerSecond: Math.round((bytesCommitted - warmUpBytes) / seconds / 1e4) / 100,
   ack: percentiles(latencies),
+  firstAck: percentiles(firstLatencies),
   errors,
   reconnects,
   clientLag: percentiles(lags),

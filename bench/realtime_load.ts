@@ -261,7 +261,7 @@ async function runStep(kind: Kind, n: number, databaseUrl: string): Promise<Step
       load.ack.p99 < P99_LIMIT_MS;
     progress(
       `${kind} N=${n}: ${pass ? "held" : "FAILED"}; ack p50 ${load.ack.p50} p99 ${load.ack.p99} ` +
-        `max ${load.ack.max} ms; lost ${load.lostChunks}; ${load.mbPerSecond} MB/s; cores: server ` +
+        `max ${load.ack.max} ms (first chunk p99 ${load.firstAck.p99}); lost ${load.lostChunks}; ${load.mbPerSecond} MB/s; cores: server ` +
         `${cpu.server}, client ${cpu.client}, postgres ${cpu.postgres}, other ${cpu.other} ` +
         `(${cpu.otherTop}), machine ${cpu.machine}; errors ${JSON.stringify(load.errors)}`,
     );
@@ -326,7 +326,8 @@ function stepRow(step: Step): string {
   const perSession = Math.max(0, rss.loaded - rss.before) / step.n;
   const errors = Object.entries(load.errors).map(([code, count]) => `${code} ${count}`).join(", ");
   return `| ${step.kind} | ${step.n} | ${step.pass ? "yes" : "**no**"} | ${load.ack.p50} | ` +
-    `${load.ack.p99} | ${load.ack.max} | ${load.lostChunks} | ${load.mbPerSecond} | ` +
+    `${load.ack.p99} | ${load.ack.max} | ${load.firstAck.p99} | ${load.lostChunks} | ` +
+    `${load.mbPerSecond} | ` +
     `${megabytes(rss.before)} → ${megabytes(rss.loaded)} (peak ${megabytes(rss.peak)}) | ` +
     `${(perSession / 1e3).toFixed(0)} KB | ${cpu.server} / ${cpu.client} / ${cpu.postgres} / ` +
     `${cpu.other} / ${cpu.machine} | ${load.clientLag.p99} | ${errors || "–"} |`;
@@ -380,11 +381,12 @@ try {
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 console.log(`\n${steps.length} steps of ${seconds} s in ${minutes} min.\n`);
 console.log(
-  "| server | N | held | ack p50 ms | ack p99 ms | ack max ms | lost chunks | MB/s | server RSS " +
+  "| server | N | held | ack p50 ms | ack p99 ms | ack max ms | first-chunk ack p99 ms | " +
+    "lost chunks | MB/s | server RSS " +
     "before → loaded (peak) | RSS per session | CPU cores: server / client / postgres / other / " +
     "machine | client lag p99 ms | errors |",
 );
-console.log("|---|--:|---|--:|--:|--:|--:|--:|---|--:|---|--:|---|");
+console.log("|---|--:|---|--:|--:|--:|--:|--:|--:|---|--:|---|--:|---|");
 for (const step of steps) console.log(stepRow(step));
 console.log("");
 for (const kind of kinds) {
