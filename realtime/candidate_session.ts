@@ -257,9 +257,9 @@ export class CandidateSession {
       case "answer.end":
         return await this.endAnswer(message.question_id, message.force === true);
       case "transcript":
-        return await this.transcript(message);
+        return this.transcript(message);
       case "event":
-        return await this.proctoring(message);
+        return this.proctoring(message);
       case "ping":
         return this.send({ type: "pong", id: message.id });
     }
@@ -524,7 +524,7 @@ export class CandidateSession {
       }), FINALIZE_POLL_MS);
   }
 
-  private async transcript(message: Extract<ClientMessage, { type: "transcript" }>): Promise<void> {
+  private transcript(message: Extract<ClientMessage, { type: "transcript" }>): void {
     const answer = this.answerFor(message.question_id);
     if (!answer) return;
     if (answer.qa.status !== "RECORDING") {
@@ -556,7 +556,7 @@ export class CandidateSession {
     });
   }
 
-  private async proctoring(message: Extract<ClientMessage, { type: "event" }>): Promise<void> {
+  private proctoring(message: Extract<ClientMessage, { type: "event" }>): void {
     const occurredAt = new Date(message.at);
     this.track(
       this.ctx.inserts.proctoring.add({
