@@ -348,17 +348,26 @@ export class CandidateSession {
     await this.submit(answer, "time limit reached");
   }
 
+  /**
+   * The writer of `stream`. The first call opens every declared stream, so
+   * the answer's size is known on the hot path without further awaits.
+   */
   private async writer(answer: OpenAnswer, stream: StreamName): Promise<StreamWriter> {
-    let writer = answer.writers.get(stream);
-    if (!writer) {
-      writer = await StreamWriter.open(
-        this.ctx.config.DATA_DIR,
-        this.interviewId,
-        answer.qa.questionId,
-        stream,
-      );
-      answer.writers.set(stream, writer);
+    if (answer.writers.size === 0) {
+      for (const declared of answer.qa.media?.streams ?? []) {
+        answer.writers.set(
+          declared,
+          await StreamWriter.open(
+            this.ctx.config.DATA_DIR,
+            this.interviewId,
+            answer.qa.questionId,
+            declared,
+          ),
+        );
+      }
     }
+    const writer = answer.writers.get(stream);
+    if (!writer) throw new Error(`the ${stream} stream was not declared`);
     return writer;
   }
 
@@ -406,9 +415,7 @@ export class CandidateSession {
       return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
     }
     let total = end - writer.committed;
-    for (const stream of answer.qa.media.streams) {
-      total += (await this.writer(answer, stream)).committed;
-    }
+    for (const other of answer.writers.values()) total += other.committed;
     const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
     if (total > maxAnswerBytes) {
       this.error(
