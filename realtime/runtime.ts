@@ -21,7 +21,11 @@ import { createTranscriber } from "../ai/transcription.ts";
 export interface LiveRuntime {
   hub: RealtimeHub;
   bus: EventBus;
-  /** Closes connections, waits for running jobs, stops workers. */
+  /**
+   * Waits for running jobs and stops workers and the bus. Close the hub
+   * first (`hub.close()`), before the HTTP server shuts down, so open
+   * WebSockets do not hold the shutdown up.
+   */
   stop(): Promise<void>;
 }
 
@@ -57,7 +61,6 @@ export async function startLiveRuntime(
     hub,
     bus,
     async stop() {
-      await hub.close();
       await sweeper.stop();
       await runner.stop();
       ffmpeg.close();
