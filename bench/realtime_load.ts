@@ -4,7 +4,7 @@
  *
  * ```sh
  * npx -y deno@2.9.6 run -A bench/realtime_load.ts [--max N] [--seconds D] \
- *   [--only real|bare] [--at N] [--profile DIR]
+ *   [--only real|bare] [--min N] [--at N] [--profile DIR]
  * ```
  *
  * Starts a throw-away PostgreSQL 15, then for each server kind runs
@@ -13,10 +13,11 @@
  * until p99 ack latency reaches 100 ms or a chunk is lost, then bisects the
  * gap to the first failure. Before each step it waits (boundedly) for the
  * machine to be quiet; a step that fails while other work took CPU is run
- * again, up to three times. `--at N` runs that one step only; `--profile DIR`
- * writes the server's V8 CPU profiles there. Then it times the finalization
- * of a 2-minute answer and prints a Markdown summary on stdout (progress goes
- * to stderr).
+ * again, up to three times. `--min N` starts the climb at the first rung
+ * from N (to re-measure near a known limit), `--at N` runs that one step
+ * only, `--profile DIR` writes the server's V8 CPU profiles there. Then it
+ * times the finalization of a 2-minute answer and prints a Markdown summary
+ * on stdout (progress goes to stderr).
  *
  * @module
  */
@@ -89,12 +90,14 @@ const { values: args } = parseArgs({
   args: Deno.args,
   options: {
     max: { type: "string", default: "3200" },
+    min: { type: "string", default: "0" },
     seconds: { type: "string", default: "20" },
     only: { type: "string" },
     at: { type: "string" },
     profile: { type: "string" },
   },
 });
+const minN = Number(args.min);
 const maxN = Number(args.max);
 const seconds = Number(args.seconds);
 const kinds: Kind[] = args.only === "real" || args.only === "bare" ? [args.only] : ["real", "bare"];
@@ -303,7 +306,7 @@ async function runAttempts(kind: Kind, n: number, databaseUrl: string, steps: St
 async function search(kind: Kind, databaseUrl: string, steps: Step[]): Promise<number> {
   let held = 0;
   let broke = Infinity;
-  for (const n of LADDER.filter((n) => n <= maxN)) {
+  for (const n of LADDER.filter((n) => n >= minN && n <= maxN)) {
     if (Date.now() - started > TIME_BUDGET_MS) break;
     if (await runAttempts(kind, n, databaseUrl, steps)) held = n;
     else {
