@@ -78,7 +78,7 @@ try {
   await migrate(database.db);
   const { db } = database;
   await db.execute(
-    sql`truncate users, documents, interviews, question_answers, login_throttle restart identity cascade`,
+    sql`truncate users, documents, interviews, question_answers, login_throttle, jobs restart identity cascade`,
   );
 
   progress(
@@ -98,10 +98,11 @@ try {
     from users u cross join generate_series(1, ${INTERVIEWS_PER_CANDIDATE}) g where u.user_type = 'candidate'`);
   await db.execute(
     sql`insert into question_answers (user_id, interview_id, question_id, question_text, status,
-      answer_text, ai_answer, ai_remark, candidate_score, candidate_grade, topic, question_kind, topic_source, key_points, answered_at)
+      answer_text, ai_answer, ai_remark, candidate_score, candidate_grade, topic, question_kind, topic_source, key_points, answered_at,
+      position)
     select i.user_id, i.id, g, 'Question ' || g || ' about PostgreSQL indexing?', 'ANSWERED',
       'An answer of moderate length about indexes, query plans and trade-offs.', 'Reference answer.', 'Covered: indexes.',
-      (i.id * 7 + g * 3) % 11, 'C', 'PostgreSQL', 'technical', 'both', '[]'::jsonb, now()
+      (i.id * 7 + g * 3) % 11, 'C', 'PostgreSQL', 'technical', 'both', '[]'::jsonb, now(), g * 1000
     from interviews i cross join generate_series(1, ${ANSWERS_PER_INTERVIEW}) g`,
   );
   await db.execute(sql`analyze`);
