@@ -31,8 +31,8 @@ export interface ServerOptions {
   cpuProfileDir?: string;
 }
 
-/** The secret the real server signs tokens with; fixed so tokens outlive restarts. */
-export const JWT_SECRET = "realtime-load-bench-secret-".padEnd(48, "x");
+// The secret the real server signs tokens with; fixed so tokens outlive restarts.
+const JWT_SECRET = "realtime-load-bench-secret-".padEnd(48, "x");
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): number {
