@@ -10,6 +10,7 @@ import { Api, type AppEnv } from "./http/api.ts";
 import type { AppDeps } from "./http/deps.ts";
 import { createAuthenticator } from "./http/authenticate.ts";
 import { handleError, requestLog } from "./http/middleware.ts";
+import { securityHeaders } from "./http/security_headers.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerJdResumeRoutes } from "./routes/jd_resume.ts";
 import { registerInterviewRoutes } from "./routes/interview.ts";
@@ -26,6 +27,7 @@ export const VERSION = "0.1.0";
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestLog());
+  app.use(securityHeaders());
   const origins = deps.config.CORS_ORIGINS;
   app.use(cors({
     origin: origins.includes("*") ? "*" : origins,
@@ -36,7 +38,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(handleError);
   app.notFound((c) => c.json({ detail: "Not Found" }, 404));
 
-  const api = new Api(app, createAuthenticator(deps.database.db, deps.tokens));
+  const api = new Api(
+    app,
+    createAuthenticator(deps.database.db, deps.tokens),
+    deps.config.MAX_BODY_KB * 1024,
+  );
   registerAuthRoutes(api, deps);
   registerJdResumeRoutes(api, deps);
   registerInterviewRoutes(api, deps);

@@ -54,6 +54,28 @@ const configSchema = z.object({
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   FINALIZE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   AI_MAX_FOLLOW_UPS: z.coerce.number().int().min(0).max(5).default(0),
+  // Live channel, per connection: messages waiting to be handled, unread replies, error streak.
+  MAX_QUEUED_MESSAGES: z.coerce.number().int().min(16).max(1_000_000).default(4096),
+  MAX_OUTBOUND_KB: z.coerce.number().int().min(16).max(1024 * 1024).default(4096),
+  MAX_ERROR_REPLIES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  MAX_BODY_KB: z.coerce.number().int().min(1).max(1024 * 1024).default(64),
+  PASSWORD_QUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(32),
+  AUTH_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  // Front door (http/front_door.ts): limits on connections before and between requests.
+  HEADER_TIMEOUT_S: z.coerce.number().positive().max(300).default(10),
+  IDLE_TIMEOUT_S: z.coerce.number().min(61, "must be longer than the 60 s WebSocket ping interval")
+    .max(86400).default(120),
+  MAX_HEADER_KB: z.coerce.number().int().min(1).max(1024).default(16),
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  // Uploaded documents (documents/document_reader.ts, db/documents.ts): reading limits and quota.
+  DOCUMENT_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(200),
+  DOCUMENT_READ_TIMEOUT_S: z.coerce.number().positive().max(600).default(20),
+  DOCUMENT_READ_MEMORY_MB: z.coerce.number().int().min(96).max(64 * 1024).default(256),
+  DOCUMENT_READ_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  DOCUMENT_READ_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
+  MAX_DOCUMENTS_PER_USER: z.coerce.number().int().min(5).max(1_000_000).default(100),
+  MAX_DOCUMENT_MB_PER_USER: z.coerce.number().positive().max(1024 * 1024).default(200),
   ...aiConfigShape,
   TRUST_PROXY: booleanString.default(false),
 }).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {

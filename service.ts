@@ -6,6 +6,7 @@
  */
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { prepareDataDir } from "./media/storage.ts";
 import { migrate } from "./db/migrate.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, loadJwtSecret } from "./auth/tokens.ts";
@@ -13,6 +14,7 @@ import { ensureAdmin } from "./auth/accounts.ts";
 import { createEngine } from "./ai/index.ts";
 import { createApp } from "./app.ts";
 import { startLiveRuntime } from "./realtime/runtime.ts";
+import { frontDoorOptions, openFrontDoor } from "./http/front_door.ts";
 import { log } from "./log.ts";
 
 /** A running service. */
@@ -25,9 +27,11 @@ export interface RunningService {
 
 /** Starts the service described by `config`. */
 export async function startService(config: Config): Promise<RunningService> {
-  await Deno.mkdir(config.DATA_DIR, { recursive: true });
+  // First, so that limits that do not fit the open-file limit stop the start at once.
+  const doorOptions = frontDoorOptions(config);
+  await prepareDataDir(config.DATA_DIR);
   const database = await openDatabase(config);
-  const passwords = createPasswordHasher();
+  const passwords = createPasswordHasher({ maxQueued: config.PASSWORD_QUEUE_MAX });
   try {
     const applied = await migrate(database.db);
     log.info("database ready", { kind: database.kind, migrations_applied: applied.length });
@@ -47,17 +51,14 @@ export async function startService(config: Config): Promise<RunningService> {
   const engine = createEngine(config);
   const live = await startLiveRuntime(config, database, engine);
   const app = createApp({ config, database, engine, passwords, tokens, hub: live.hub });
-  const server = Deno.serve({
-    hostname: config.HOST,
-    port: config.PORT,
-    onListen: ({ hostname, port }) =>
-      log.info("listening", { url: `http://${hostname}:${port}`, docs: `/docs` }),
-  }, app.fetch);
+  const door = openFrontDoor(doorOptions, app.fetch);
+  const { hostname, port } = door.addr;
+  log.info("listening", { url: `http://${hostname}:${port}`, docs: `/docs` });
   return {
-    port: server.addr.port,
+    port,
     async stop() {
       await live.hub.close();
-      await server.shutdown();
+      await door.shutdown();
       await live.stop();
       passwords.close();
       await database.close();

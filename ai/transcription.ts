@@ -11,7 +11,7 @@ import { type AiConfig, transcriptionBaseUrl } from "./config.ts";
 import { resolveLanguage } from "./plan_options.ts";
 import { errorForStatus, excerpt, ProviderError } from "./provider_error.ts";
 import { type RetryPolicy, withRetries } from "./retry.ts";
-import { splitWav } from "./wav.ts";
+import { readWavPieces } from "./wav.ts";
 
 /** What a transcription produced, and which engine produced it. */
 export interface Transcript {
@@ -23,15 +23,23 @@ export interface Transcript {
 /** Turns recorded speech into text. */
 export interface Transcriber {
   /**
-   * Transcribes a WAV file. `language` is a BCP-47 tag of the spoken
-   * language; without it the service detects the language.
+   * Transcribes the WAV file at `wavPath`, reading it one upload at a time
+   * so memory does not grow with the recording's length. `language` is a
+   * BCP-47 tag of the spoken language; without it the service detects the
+   * language.
    *
    * @throws {ProviderError} when the service fails for good.
+   * @throws {RangeError} when the file is larger than one upload and not a
+   * PCM WAV that can be cut into pieces.
    */
-  transcribe(wav: Uint8Array, options: { language?: string }): Promise<Transcript>;
+  transcribe(wavPath: string, options: { language?: string }): Promise<Transcript>;
 }
 
-/** OpenAI rejects uploads over 25 MB; a margin keeps multipart overhead under it. */
+/**
+ * OpenAI rejects uploads over 25 MB; a margin keeps multipart overhead under
+ * it. It is also what one transcription holds in memory (a few copies of one
+ * piece while it is sent), however long the recording.
+ */
 const MAX_UPLOAD_BYTES = 24 * 1024 * 1024;
 
 /** What an {@link OpenAiTranscriber} needs. */
@@ -67,12 +75,13 @@ export class OpenAiTranscriber implements Transcriber {
     this.#options = options;
   }
 
-  async transcribe(wav: Uint8Array, options: { language?: string }): Promise<Transcript> {
+  async transcribe(wavPath: string, options: { language?: string }): Promise<Transcript> {
     // The API takes ISO 639-1 codes: "de-CH" is sent as "de"; others are left to detection.
     const primary = options.language ? resolveLanguage(options.language).split("-")[0] : "";
     const language = primary.length === 2 ? primary : undefined;
     const texts: string[] = [];
-    for (const piece of splitWav(wav, this.#options.maxUploadBytes ?? MAX_UPLOAD_BYTES)) {
+    const maxBytes = this.#options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+    for await (const piece of readWavPieces(wavPath, maxBytes)) {
       texts.push(
         await withRetries(
           this.name,
@@ -90,9 +99,13 @@ export class OpenAiTranscriber implements Transcriber {
     return { text: texts.join(" ").replace(/\s+/g, " ").trim(), engine: this.name };
   }
 
-  async #post(wav: Uint8Array, language: string | undefined, signal: AbortSignal): Promise<string> {
+  async #post(
+    wav: Uint8Array<ArrayBuffer>,
+    language: string | undefined,
+    signal: AbortSignal,
+  ): Promise<string> {
     const form = new FormData();
-    form.append("file", new Blob([wav.slice()], { type: "audio/wav" }), "answer.wav");
+    form.append("file", new Blob([wav], { type: "audio/wav" }), "answer.wav");
     form.append("model", this.#options.model);
     form.append("response_format", "json");
     if (language) form.append("language", language);

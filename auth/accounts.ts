@@ -4,11 +4,28 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import type { UserType } from "../db/schema.ts";
 import { findUserByUsername, insertUser, type UserRow } from "../db/users.ts";
-import type { PasswordHasher } from "./passwords.ts";
+import type { PasswordHasher, PasswordOperations } from "./passwords.ts";
 import { log } from "../log.ts";
+
+/** Non-whitespace characters a password needs at least. */
+export const MIN_PASSWORD_CHARACTERS = 8;
+
+/**
+ * The password policy for new accounts: 8 to 128 characters, of which at
+ * least 8 are not whitespace, so that "        " or "a       " are refused
+ * while passphrases with spaces are fine.
+ */
+export const passwordPolicy = z.string()
+  .min(MIN_PASSWORD_CHARACTERS, `must be at least ${MIN_PASSWORD_CHARACTERS} characters`)
+  .max(128)
+  .refine(
+    (password) => password.replace(/\s/gu, "").length >= MIN_PASSWORD_CHARACTERS,
+    `must contain at least ${MIN_PASSWORD_CHARACTERS} characters other than spaces`,
+  );
 
 /** The username is already in use. */
 export class UsernameTakenError extends Error {
@@ -18,10 +35,13 @@ export class UsernameTakenError extends Error {
   }
 }
 
-/** Creates an account with a freshly hashed password. */
+/**
+ * Creates an account with a freshly hashed password. `passwords` is the
+ * hasher, or a place a request took in its queue before doing anything else.
+ */
 export async function createAccount(
   db: Db,
-  passwords: PasswordHasher,
+  passwords: PasswordOperations,
   account: { username: string; password: string; userType: UserType },
 ): Promise<UserRow> {
   const passwordHash = await passwords.hash(account.password);

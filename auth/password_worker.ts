@@ -1,7 +1,8 @@
 /// <reference lib="deno.worker" />
 /**
  * Worker that hashes and verifies passwords, so that Argon2id's ~70 ms of
- * WebAssembly work per call never blocks the server's event loop.
+ * WebAssembly work per call never blocks the server's event loop. The pool
+ * in `passwords.ts` sends it one job at a time.
  *
  * @module
  */

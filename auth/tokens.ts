@@ -6,6 +6,7 @@
  */
 import { errors, jwtVerify, SignJWT } from "jose";
 import { log } from "../log.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../media/storage.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "ai-interviewer";
@@ -82,8 +83,8 @@ export async function loadJwtSecret(
     /[+/=]/g,
     (c) => c === "+" ? "-" : c === "/" ? "_" : "",
   );
-  await Deno.mkdir(dataDir, { recursive: true });
-  await Deno.writeTextFile(path, secret + "\n", { mode: 0o600 });
+  await Deno.mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await Deno.writeTextFile(path, secret + "\n", { mode: PRIVATE_FILE_MODE });
   log.warn(
     "JWT_SECRET is not set: generated one and stored it in DATA_DIR; set JWT_SECRET when running several instances",
     {

@@ -45,6 +45,7 @@ function sessionMessage(interviewId: number): SessionMessage {
       max_frame_bytes: MAX_FRAME_BYTES,
       max_answer_bytes: 2048 * 1024 * 1024,
       max_queued_bytes: 16 * 1024 * 1024,
+      max_queued_messages: 4096,
       answer_time_limit_s: 10_800,
       reconnect_grace_s: 60,
     },

@@ -15,6 +15,8 @@ export interface ServerProcess {
   pid: number;
   /** `http://127.0.0.1:<port>` */
   base: string;
+  /** Whether it has exited. */
+  readonly exited: boolean;
   /** SIGTERM, then SIGKILL if it has not exited after a while. */
   stop(): Promise<void>;
 }
@@ -25,10 +27,14 @@ export interface ServerOptions {
   dataDir: string;
   /** Where stdout and stderr go. */
   logFile: string;
-  /** Real server only. */
+  /** Real server only; PGlite in `dataDir` when unset. */
   databaseUrl?: string;
+  /** Real server only: more settings, overriding the benchmark's. */
+  env?: Record<string, string>;
   /** Write a V8 CPU profile into this folder when the process exits. */
   cpuProfileDir?: string;
+  /** Real server only: start it under this open-file limit (`ulimit -n`). */
+  openFileLimit?: number;
 }
 
 // The secret the real server signs tokens with; fixed so tokens outlive restarts.
@@ -66,8 +72,11 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]
     : [];
   const command = options.kind === "real"
-    ? new Deno.Command(Deno.execPath(), {
+    ? new Deno.Command(options.openFileLimit ? "bash" : Deno.execPath(), {
       args: [
+        ...(options.openFileLimit
+          ? ["-c", `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, Deno.execPath()]
+          : []),
         "run",
         "--allow-net",
         "--allow-env",
@@ -75,22 +84,28 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
         "--allow-write",
         "--allow-sys",
         "--allow-ffi",
+        "--allow-run",
         ...profile,
         `${ROOT}main.ts`,
       ],
       cwd: ROOT,
       env: {
-        DATABASE_URL: options.databaseUrl!,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         DATA_DIR: options.dataDir,
         HOST: "127.0.0.1",
         PORT: String(port),
         LOG_LEVEL: "warn",
         JWT_SECRET,
         MAX_CONNECTIONS_PER_USER: "100",
+        // Every simulated candidate connects from 127.0.0.1.
+        MAX_CONNECTIONS_PER_ADDRESS: "100000",
+        // And signs up and logs in from there.
+        AUTH_ATTEMPTS_PER_ADDRESS: "100000",
         // Nothing may expire during a run: no deadline, no abandoned candidates.
         ANSWER_TIME_LIMIT_S: "10800",
         RECONNECT_GRACE_S: "3600",
         ABANDON_AFTER_S: "604800",
+        ...options.env,
       },
       stdout: "piped",
       stderr: "piped",
@@ -137,6 +152,9 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   return {
     pid: child.pid,
     base,
+    get exited() {
+      return exited;
+    },
     async stop() {
       if (exited) return;
       child.kill("SIGTERM");
@@ -158,6 +176,33 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
 export function readRss(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
+}
+
+/** Resident set size of process `pid` and all its descendants, in bytes. */
+export function readTreeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry.name)]);
+    } catch {
+      // The process exited meanwhile.
+    }
+  }
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    try {
+      total += readRss(next);
+    } catch {
+      continue;
+    }
+    pending.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 /** CPU time (user plus system, all threads) of every process, in seconds, by pid. */

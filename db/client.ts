@@ -12,7 +12,9 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema.ts";
+import { PrivateNodeFS } from "./private_nodefs.ts";
 import { log } from "../log.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../media/storage.ts";
 
 /** The typed query builder shared by both drivers. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -52,7 +54,7 @@ export function openPostgres(url: string, poolSize: number): Database {
  */
 export async function lockDataFolder(dir: string): Promise<Deno.FsFile> {
   const lockPath = `${dir}.lock`;
-  const file = await Deno.open(lockPath, { create: true, write: true });
+  const file = await Deno.open(lockPath, { create: true, write: true, mode: PRIVATE_FILE_MODE });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const locked = await Promise.race([
     file.lock(true).then(() => true),
@@ -77,7 +79,7 @@ export async function lockDataFolder(dir: string): Promise<Deno.FsFile> {
  * is logged while it runs.
  */
 export async function openPglite(dir: string): Promise<Database> {
-  await Deno.mkdir(dir, { recursive: true });
+  await Deno.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const lock = await lockDataFolder(dir);
   let isNew = true;
   try {
@@ -99,7 +101,7 @@ export async function openPglite(dir: string): Promise<Database> {
   }, 3000);
   let client: PGlite;
   try {
-    client = await PGlite.create(dir);
+    client = await PGlite.create({ fs: new PrivateNodeFS(dir) });
   } catch (error) {
     lock.close();
     throw error;

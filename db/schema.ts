@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -150,12 +151,23 @@ export const questionAnswers = pgTable("question_answers", {
   transcriptEngine: text("transcript_engine"),
 }, (t) => [unique("question_answers_interview_question_key").on(t.interviewId, t.questionId)]);
 
-/** Failed-login counters per username, shared by every instance. */
+/**
+ * Login attempts per lower-cased username and client address that have not
+ * (yet) succeeded, shared by every instance.
+ */
 export const loginThrottle = pgTable("login_throttle", {
-  username: text("username").primaryKey(),
+  username: text("username").notNull(),
+  address: text("address").notNull(),
   failures: integer("failures").notNull(),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.username, t.address] })]);
+
+/** Login and sign-up attempts per client address, shared by every instance. */
+export const addressThrottle = pgTable("address_throttle", {
+  address: text("address").primaryKey(),
+  attempts: integer("attempts").notNull(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
 });
 
 /** Final transcript fragments of recorded answers. */

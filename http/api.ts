@@ -8,6 +8,8 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { UserType } from "../db/schema.ts";
 import { HttpError, type InputSource, toValidationIssues, validationError } from "./errors.ts";
+import { readBodyWithLimit, refuseDeclaredOversize } from "./body_limit.ts";
+import { nulByteIssues } from "./nul_bytes.ts";
 
 /** The signed-in user, as handlers see it. */
 export interface AuthUser {
@@ -37,7 +39,7 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: { schema: z.ZodType; types: readonly BodyType[] };
-  /** Documents a multipart body that the handler reads itself. */
+  /** Documents a multipart body that the handler reads itself, with its own size limit. */
   multipart?: z.ZodObject;
   /** Documents a JSON body that the handler reads itself, as an alternative to `multipart`. */
   manualJson?: z.ZodType;
@@ -71,18 +73,26 @@ function parseOrThrow<T extends z.ZodType>(
   value: unknown,
   source: InputSource,
 ): z.output<T> {
+  const nul = nulByteIssues(source, value);
+  if (nul.length > 0) throw validationError(nul);
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(toValidationIssues(source, result.error, value));
   return result.data;
 }
 
-async function readBody(c: Context<AppEnv>, types: readonly BodyType[]): Promise<unknown> {
+async function readBody(
+  c: Context<AppEnv>,
+  types: readonly BodyType[],
+  maxBytes: number,
+): Promise<unknown> {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const readText = async () =>
+    new TextDecoder().decode(await readBodyWithLimit(c.req.raw, maxBytes));
   if (contentType === "application/x-www-form-urlencoded" && types.includes("form")) {
-    return Object.fromEntries(new URLSearchParams(await c.req.text()));
+    return Object.fromEntries(new URLSearchParams(await readText()));
   }
   if (contentType === "application/json" || (contentType === "" && types.includes("json"))) {
-    const text = await c.req.text();
+    const text = await readText();
     if (text.trim() === "") return undefined;
     try {
       return JSON.parse(text);
@@ -111,12 +121,23 @@ export class Api {
   /** Every registered route, in order; the OpenAPI document is built from these. */
   readonly specs: RouteSpec[] = [];
 
-  constructor(readonly app: Hono<AppEnv>, private readonly authenticate: Authenticator) {}
+  /**
+   * `maxBodyBytes` bounds every body this class reads, and every declared
+   * `Content-Length` except on routes that read a multipart or JSON body
+   * themselves (uploads), which apply their own, larger limit.
+   */
+  constructor(
+    readonly app: Hono<AppEnv>,
+    private readonly authenticate: Authenticator,
+    private readonly maxBodyBytes: number,
+  ) {}
 
   /** Registers `handler` for `spec`, validating input and enforcing roles first. */
   route<const S extends RouteSpec>(spec: S, handler: RouteHandler<S>): void {
     this.specs.push(spec);
+    const readsOwnBody = spec.multipart !== undefined || spec.manualJson !== undefined;
     this.app.on(spec.method.toUpperCase(), toHonoPath(spec.path), async (c) => {
+      if (!readsOwnBody) await refuseDeclaredOversize(c.req.raw, this.maxBodyBytes);
       let user: AuthUser | undefined;
       if (spec.roles) {
         user = await this.authenticate(c, { tokenInQuery: spec.tokenInQuery === true });
@@ -129,7 +150,11 @@ export class Api {
         params: spec.params ? parseOrThrow(spec.params, c.req.param(), "path") : undefined,
         query: spec.query ? parseOrThrow(spec.query, c.req.query(), "query") : undefined,
         body: spec.body
-          ? parseOrThrow(spec.body.schema, await readBody(c, spec.body.types), "body")
+          ? parseOrThrow(
+            spec.body.schema,
+            await readBody(c, spec.body.types, this.maxBodyBytes),
+            "body",
+          )
           : undefined,
         user,
       } as RouteInput<S>;

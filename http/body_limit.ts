@@ -8,13 +8,31 @@
 import { HttpError } from "./errors.ts";
 import { readStreamCapped } from "../media/bytes.ts";
 
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 102.4) / 10} KiB`;
+  return `${Math.round(bytes / 1024 / 102.4) / 10} MB`;
+}
+
 /** The 413 error for a body over `maxBytes`. */
 export function bodyTooLarge(maxBytes: number): HttpError {
-  const mb = Math.round(maxBytes / 1024 / 102.4) / 10;
   return new HttpError(
     413,
-    `The request body is larger than the ${mb} MB allowed. Upload a smaller file.`,
+    `The request body is larger than the ${
+      formatSize(maxBytes)
+    } allowed here. Send a smaller body or upload a smaller file.`,
   );
+}
+
+/**
+ * Refuses a request whose declared `Content-Length` exceeds `maxBytes` with a
+ * 413 {@link HttpError}, before anything reads the body.
+ */
+export async function refuseDeclaredOversize(request: Request, maxBytes: number): Promise<void> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel().catch(() => {});
+    throw bodyTooLarge(maxBytes);
+  }
 }
 
 /** Returns the body's bytes, or throws a 413 {@link HttpError} past `maxBytes`. */
@@ -22,11 +40,7 @@ export async function readBodyWithLimit(
   request: Request,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await request.body?.cancel().catch(() => {});
-    throw bodyTooLarge(maxBytes);
-  }
+  await refuseDeclaredOversize(request, maxBytes);
   if (!request.body) return new Uint8Array();
   return await readStreamCapped(request.body, maxBytes, () => bodyTooLarge(maxBytes));
 }

@@ -16,6 +16,17 @@ export interface FfmpegJob {
   /** Files to read back after a successful run; each must exist. */
   outputs?: string[];
   /**
+   * Host files ffmpeg reads in place, by the name the arguments use, e.g.
+   * `{ "in.webm": "/data/.../camera.raw" }`. They are never loaded whole, so
+   * memory does not grow with their size.
+   */
+  inputFiles?: Record<string, string>;
+  /**
+   * Host files ffmpeg writes in place, by name; each is created or truncated
+   * before the run (so the arguments need `-y`) and must be opened by ffmpeg.
+   */
+  outputFiles?: Record<string, string>;
+  /**
    * `ffprobe` runs the core's ffprobe entry point instead of ffmpeg. Its exit
    * code means nothing (the 0.12.10 core always reports -1, ffmpegwasm/ffmpeg.wasm#817,
    * and FFmpeg 5.1's ffprobe exits 0 on errors), so it is not checked: judge an
@@ -28,7 +39,7 @@ export interface FfmpegJob {
 
 /** The result of a job that succeeded. */
 export interface FfmpegResult {
-  /** The requested output files, by name. */
+  /** The requested in-memory output files, by name (`outputFiles` are on disk). */
   outputs: Record<string, Uint8Array>;
   /** The last 4 KB of ffmpeg's log. */
   log: string;
@@ -40,7 +51,7 @@ export interface FfmpegJobInfo {
   id: number;
   program: "ffmpeg" | "ffprobe";
   args: readonly string[];
-  /** Total size of the job's input files. */
+  /** Total size of the job's input files, in memory and on the host. */
   inputBytes: number;
 }
 
@@ -139,7 +150,8 @@ export class FfmpegPool {
       id: this.#nextId++,
       program: job.program ?? "ffmpeg",
       args: [...job.args],
-      inputBytes: Object.values(job.inputs ?? {}).reduce((sum, b) => sum + b.byteLength, 0),
+      inputBytes: Object.values(job.inputs ?? {}).reduce((sum, b) => sum + b.byteLength, 0) +
+        Object.values(job.inputFiles ?? {}).reduce((sum, path) => sum + hostFileSize(path), 0),
     };
     return new Promise((resolve, reject) => {
       this.#queue.push({ info, job, resolve, reject });
@@ -227,6 +239,8 @@ export class FfmpegPool {
       args: info.args.slice(),
       inputs: job.inputs ?? {},
       outputs: job.outputs ?? [],
+      inputFiles: job.inputFiles ?? {},
+      outputFiles: job.outputFiles ?? {},
     };
     worker.postMessage(message);
   }
@@ -259,7 +273,10 @@ function checkReply(
       { exitCode, log },
     );
   }
-  const missing = (job.outputs ?? []).filter((name) => !(name in reply.outputs));
+  const missing = [
+    ...(job.outputs ?? []).filter((name) => !(name in reply.outputs)),
+    ...Object.keys(job.outputFiles ?? {}).filter((name) => !reply.writtenFiles.includes(name)),
+  ];
   if (missing.length > 0) {
     return new FfmpegError(
       `${info.program} wrote no ${missing.join(", ")} running ${summarize(info.args)}`,
@@ -267,6 +284,15 @@ function checkReply(
     );
   }
   return { outputs: reply.outputs, log };
+}
+
+/** The size of a host input, for the timeout; a missing file fails in the worker with its own message. */
+function hostFileSize(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function summarize(args: readonly string[]): string {

@@ -20,6 +20,10 @@ export interface FfmpegWorkerJob {
   inputs: Record<string, Uint8Array>;
   /** Files read back from MEMFS after the run; missing ones are left out. */
   outputs: string[];
+  /** Host files ffmpeg reads in place (positioned reads, never loaded whole), by name. */
+  inputFiles: Record<string, string>;
+  /** Host files ffmpeg writes in place under the given names; they are created or truncated. */
+  outputFiles: Record<string, string>;
 }
 
 /** What the worker posts back: the run's result, or why it could not run. */
@@ -28,6 +32,8 @@ export type FfmpegWorkerReply =
     ok: true;
     exitCode: number;
     outputs: Record<string, Uint8Array>;
+    /** Names of the job's `outputFiles` that ffmpeg opened. */
+    writtenFiles: string[];
     /** The last {@link LOG_TAIL_CHARS} characters of ffmpeg's log. */
     log: string;
   }
@@ -36,12 +42,43 @@ export type FfmpegWorkerReply =
 /** How much of ffmpeg's log is kept and posted back. */
 export const LOG_TAIL_CHARS = 4096;
 
+/** An open file of Emscripten's FS, as device operations see it. */
+interface FsStream {
+  position: number;
+}
+
+/** Operations of a device registered with `FS.registerDevice`. */
+interface DeviceOps {
+  open(stream: FsStream): void;
+  close(stream: FsStream): void;
+  read(stream: FsStream, heap: Int8Array, offset: number, length: number, position: number): number;
+  write(
+    stream: FsStream,
+    heap: Int8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): number;
+  llseek(stream: FsStream, offset: number, whence: number): number;
+}
+
+interface FsNode {
+  node_ops: { getattr(node: FsNode): { size: number } };
+}
+
+/** The parts of Emscripten's FS of `@ffmpeg/core` 0.12.10 used here. */
+interface EmscriptenFs {
+  writeFile(path: string, data: Uint8Array): void;
+  readFile(path: string): Uint8Array;
+  makedev(major: number, minor: number): number;
+  registerDevice(dev: number, ops: DeviceOps): void;
+  mkdev(path: string, mode: number, dev: number): FsNode;
+  ErrnoError: new (errno: number) => Error;
+}
+
 /** The parts of the Emscripten module of `@ffmpeg/core` 0.12 used here. */
 interface FfmpegCore {
-  FS: {
-    writeFile(path: string, data: Uint8Array): void;
-    readFile(path: string): Uint8Array;
-  };
+  FS: EmscriptenFs;
   exec(...args: string[]): number;
   ffprobe(...args: string[]): number;
   setLogger(logger: (entry: { type: string; message: string }) => void): void;
@@ -84,8 +121,87 @@ async function instantiate(module: WebAssembly.Module): Promise<FfmpegCore> {
   return await Promise.race([ready, failed]);
 }
 
-function runJob(core: FfmpegCore, job: FfmpegWorkerJob, log: LogTail): FfmpegWorkerReply {
+// Emscripten's errno values (its musl numbering, not Linux's).
+const EIO = 29;
+const EINVAL = 28;
+// Majors below 64 belong to Emscripten's own devices (/dev/null, /dev/tty...).
+let nextMajor = 200;
+
+/**
+ * Makes host file `file` appear as `name` in ffmpeg's file system without
+ * loading it: a device node whose reads and writes go to the file at the
+ * position ffmpeg asks for, so memory stays flat whatever the file's size.
+ * `stat` reports the host file's real size (ffmpeg's file protocol takes the
+ * size from fstat, and muxers seek back to finish headers). Returns whether
+ * ffmpeg opened it.
+ */
+function mountHostFile(fs: EmscriptenFs, name: string, file: Deno.FsFile): () => boolean {
+  let opened = false;
+  const io = <T>(operation: () => T): T => {
+    try {
+      return operation();
+    } catch {
+      // Anything but an ErrnoError would abort the whole wasm instance.
+      throw new fs.ErrnoError(EIO);
+    }
+  };
+  const view = (heap: Int8Array, offset: number, length: number) =>
+    new Uint8Array(heap.buffer, heap.byteOffset + offset, length);
+  const dev = fs.makedev(nextMajor++, 0);
+  fs.registerDevice(dev, {
+    open() {
+      opened = true;
+    },
+    close() {},
+    read: (_stream, heap, offset, length, position) =>
+      io(() => {
+        file.seekSync(position, Deno.SeekMode.Start);
+        return file.readSync(view(heap, offset, length)) ?? 0;
+      }),
+    write: (_stream, heap, offset, length, position) =>
+      io(() => {
+        file.seekSync(position, Deno.SeekMode.Start);
+        const bytes = view(heap, offset, length);
+        for (let done = 0; done < length;) done += file.writeSync(bytes.subarray(done));
+        return length;
+      }),
+    llseek(stream, offset, whence) {
+      const base = whence === 1
+        ? stream.position
+        : whence === 2
+        ? io(() => file.statSync().size)
+        : 0;
+      if (base + offset < 0) throw new fs.ErrnoError(EINVAL);
+      return base + offset;
+    },
+  });
+  const node = fs.mkdev(name, 0o666, dev);
+  const getattr = node.node_ops.getattr;
+  // The node_ops object is shared by every device node, so this node gets its own.
+  node.node_ops = {
+    ...node.node_ops,
+    getattr: (target) => ({ ...getattr(target), size: io(() => file.statSync().size) }),
+  };
+  return () => opened;
+}
+
+function runJob(
+  core: FfmpegCore,
+  job: FfmpegWorkerJob,
+  log: LogTail,
+  files: Deno.FsFile[],
+): FfmpegWorkerReply {
   for (const [name, bytes] of Object.entries(job.inputs)) core.FS.writeFile(name, bytes);
+  for (const [name, path] of Object.entries(job.inputFiles)) {
+    const file = Deno.openSync(path, { read: true });
+    files.push(file);
+    mountHostFile(core.FS, name, file);
+  }
+  const written = Object.entries(job.outputFiles).map(([name, path]) => {
+    const file = Deno.openSync(path, { write: true, create: true, truncate: true, mode: 0o600 });
+    files.push(file);
+    return { name, opened: mountHostFile(core.FS, name, file) };
+  });
   const exitCode = job.program === "ffprobe" ? core.ffprobe(...job.args) : core.exec(...job.args);
   const outputs: Record<string, Uint8Array> = {};
   for (const name of job.outputs) {
@@ -97,19 +213,23 @@ function runJob(core: FfmpegCore, job: FfmpegWorkerJob, log: LogTail): FfmpegWor
       // A missing output is reported by the pool, which knows the exit code.
     }
   }
-  return { ok: true, exitCode, outputs, log: log.toString() };
+  const writtenFiles = written.filter((output) => output.opened()).map((output) => output.name);
+  return { ok: true, exitCode, outputs, writtenFiles, log: log.toString() };
 }
 
 self.onmessage = async (event: MessageEvent<FfmpegWorkerJob>) => {
   const log = new LogTail();
   let reply: FfmpegWorkerReply;
+  const files: Deno.FsFile[] = [];
   try {
     const core = await instantiate(event.data.module);
     core.setLogger(({ message }) => log.push(message));
-    reply = runJob(core, event.data, log);
+    reply = runJob(core, event.data, log, files);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     reply = { ok: false, error: message, log: log.toString() };
+  } finally {
+    for (const file of files) file.close();
   }
   const transfer = reply.ok ? Object.values(reply.outputs).map((bytes) => bytes.buffer) : [];
   self.postMessage(reply, transfer as ArrayBuffer[]);

@@ -33,8 +33,8 @@ import type { StreamName } from "../realtime/protocol.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import { FfmpegError, type FfmpegPool } from "./ffmpeg.ts";
 import { extractWav, muxCombined, remuxWebm } from "./remux.ts";
-import { answerDir, outputPath, stagedStream } from "./recordings.ts";
-import { writeFileAtomic } from "./storage.ts";
+import { outputPath, removeStaging, stagedStream } from "./recordings.ts";
+import { createFileAtomic } from "./storage.ts";
 import { log } from "../log.ts";
 
 /** What finalization needs. */
@@ -80,6 +80,10 @@ function describe(error: unknown): string {
   return error instanceof FfmpegError ? error.message : `unexpected error: ${String(error)}`;
 }
 
+/**
+ * Makes the finalized files. ffmpeg reads the staged recordings and writes
+ * every output in place on disk, so memory does not grow with the answer.
+ */
 async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<Outputs> {
   const media: AnswerMedia = qa.media ?? { streams: [], mimeTypes: {} };
   const outputs: Outputs = {
@@ -88,7 +92,13 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
     receivedBytes: {},
     problems: [],
   };
-  const remuxed: Partial<Record<StreamName, Uint8Array>> = {};
+  const store = (
+    file: Parameters<typeof outputPath>[2],
+    make: (temporaryPath: string) => Promise<void>,
+  ) =>
+    createFileAtomic(deps.dataDir, outputPath(qa.interviewId, qa.questionId, file), make)
+      .then(() => outputPath(qa.interviewId, qa.questionId, file));
+  const remuxed: Partial<Record<StreamName, { path: string }>> = {};
   for (const stream of media.streams) {
     const staged = await stagedStream(deps.dataDir, qa.interviewId, qa.questionId, stream);
     outputs.receivedBytes[stream] = staged.committed;
@@ -96,27 +106,25 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
       outputs.problems.push(`The ${labels[stream]} is empty: no media arrived.`);
       continue;
     }
+    const input = { path: staged.path };
     try {
-      const bytes = await remuxWebm(deps.ffmpeg, await Deno.readFile(staged.path), {
-        label: labels[stream],
-      });
-      const path = outputPath(qa.interviewId, qa.questionId, `${stream}.webm`);
-      await writeFileAtomic(deps.dataDir, path, bytes);
+      const path = await store(
+        `${stream}.webm`,
+        (outputPath) => remuxWebm(deps.ffmpeg, input, { label: labels[stream], outputPath }),
+      );
       outputs.paths[stream] = path;
-      remuxed[stream] = bytes;
+      remuxed[stream] = { path: join(deps.dataDir, path) };
     } catch (error) {
       outputs.problems.push(describe(error));
     }
   }
   if (remuxed.camera) {
+    const { camera, audio } = remuxed;
     try {
-      const path = outputPath(qa.interviewId, qa.questionId, "combined.webm");
-      await writeFileAtomic(
-        deps.dataDir,
-        path,
-        await muxCombined(deps.ffmpeg, remuxed.camera, remuxed.audio ?? null),
+      outputs.paths.combined = await store(
+        "combined.webm",
+        (outputPath) => muxCombined(deps.ffmpeg, camera, audio ?? null, { outputPath }),
       );
-      outputs.paths.combined = path;
     } catch (error) {
       outputs.problems.push(describe(error));
     }
@@ -124,13 +132,11 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
   const speech = remuxed.audio ?? remuxed.camera;
   if (speech) {
     try {
-      const path = outputPath(qa.interviewId, qa.questionId, "audio.wav");
-      await writeFileAtomic(
-        deps.dataDir,
-        path,
-        await extractWav(deps.ffmpeg, speech, { label: "microphone recording" }),
+      outputs.wavPath = await store(
+        "audio.wav",
+        (outputPath) =>
+          extractWav(deps.ffmpeg, speech, { label: "microphone recording", outputPath }),
       );
-      outputs.wavPath = path;
     } catch (error) {
       // Only a transcription provider needs the WAV; the answer itself is intact.
       log.warn("could not extract the WAV for transcription", {
@@ -157,10 +163,9 @@ async function answerText(
     return { text: live, source: "transcript", engine: live ? "browser" : null };
   }
   try {
-    const transcript = await deps.transcriber.transcribe(
-      await Deno.readFile(join(deps.dataDir, wavPath)),
-      { language },
-    );
+    const transcript = await deps.transcriber.transcribe(join(deps.dataDir, wavPath), {
+      language,
+    });
     return { text: transcript.text.trim(), source: "speech_to_text", engine: transcript.engine };
   } catch (error) {
     log.warn("speech-to-text failed; the answer has no text", {
@@ -249,12 +254,7 @@ export async function finalizeAnswer(
     problems: outputs.problems.length,
     ms: Math.round(performance.now() - started),
   });
-  if (!failed) {
-    await Deno.remove(join(deps.dataDir, answerDir(qa.interviewId, qa.questionId), "staging"), {
-      recursive: true,
-    })
-      .catch(() => {});
-  }
+  await discardStaging(deps, qa);
   await announceFinalized(deps, result.row, result.interviewCompleted);
 }
 
@@ -288,7 +288,7 @@ export async function announceFinalized(
  * keeps failing: the interview must go on.
  */
 export async function failAnswer(
-  deps: Pick<FinalizeDeps, "db" | "bus">,
+  deps: Pick<FinalizeDeps, "db" | "bus" | "dataDir">,
   questionAnswerId: number,
   reason: string,
   complete: (tx: Tx) => Promise<void>,
@@ -305,7 +305,26 @@ export async function failAnswer(
     { status: "FAILED", failureReason: reason, answeredAt: new Date() },
     complete,
   );
-  if (result) await announceFinalized(deps, result.row, result.interviewCompleted);
+  if (!result) return;
+  await discardStaging(deps, qa);
+  await announceFinalized(deps, result.row, result.interviewCompleted);
+}
+
+/**
+ * Staging is deleted once the outcome is stored, also of a FAILED answer:
+ * what the product shows of it (failure reason, transcript, score, any
+ * finalized file) is in the row and the finalized files.
+ */
+async function discardStaging(
+  deps: Pick<FinalizeDeps, "dataDir">,
+  qa: QuestionAnswerRow,
+): Promise<void> {
+  await removeStaging(deps.dataDir, qa.interviewId, qa.questionId).catch((error) =>
+    log.warn("could not delete the staged recordings of a final answer", {
+      question_answer_id: qa.id,
+      error: String(error),
+    })
+  );
 }
 
 /**

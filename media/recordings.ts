@@ -11,6 +11,7 @@
  */
 import { join } from "node:path";
 import type { StreamName } from "../realtime/protocol.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./storage.ts";
 
 /** Folder of one answer's recordings, relative to `DATA_DIR`. */
 export function answerDir(interviewId: number, questionId: number): string {
@@ -53,6 +54,53 @@ async function sizeOf(path: string): Promise<number | null> {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
+}
+
+/**
+ * Deletes what was staged for an answer, once its outcome is stored: the
+ * finalized files (when there are any) are what the product shows, and
+ * staging can be as large as `MAX_ANSWER_MB` per stream.
+ */
+export async function removeStaging(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+): Promise<void> {
+  await Deno.remove(join(dataDir, answerDir(interviewId, questionId), "staging"), {
+    recursive: true,
+  }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}
+
+/**
+ * Every answer that has a staging folder under `DATA_DIR`, by the ids in
+ * its path. Folders whose names are not ids were not made by the service
+ * and are left out.
+ */
+export async function stagedAnswers(
+  dataDir: string,
+): Promise<{ interviewId: number; questionId: number }[]> {
+  const found: { interviewId: number; questionId: number }[] = [];
+  const ids = async (relative: string) => {
+    try {
+      return (await Array.fromAsync(Deno.readDir(join(dataDir, relative))))
+        .filter((entry) => entry.isDirectory && /^[1-9][0-9]{0,9}$/.test(entry.name))
+        .map((entry) => Number(entry.name));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+  };
+  for (const interviewId of await ids("recordings")) {
+    for (const questionId of await ids(`recordings/${interviewId}`)) {
+      const staging = join(dataDir, answerDir(interviewId, questionId), "staging");
+      if (await Deno.stat(staging).then((stat) => stat.isDirectory, () => false)) {
+        found.push({ interviewId, questionId });
+      }
+    }
+  }
+  return found;
 }
 
 /** What is staged for one stream: its committed bytes, and whether it was ended. */
@@ -104,8 +152,13 @@ export class StreamWriter {
     const paths = stagingPaths(dataDir, interviewId, questionId, stream);
     const staged = await stagedStream(dataDir, interviewId, questionId, stream);
     if (staged.ended) return new StreamWriter(null, paths, staged.committed, true);
-    await Deno.mkdir(paths.dir, { recursive: true });
-    const file = await Deno.open(paths.part, { read: true, write: true, create: true });
+    await Deno.mkdir(paths.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    const file = await Deno.open(paths.part, {
+      read: true,
+      write: true,
+      create: true,
+      mode: PRIVATE_FILE_MODE,
+    });
     await syncDirectory(paths.dir);
     const committed = (await file.stat()).size;
     return new StreamWriter(file, paths, committed, false);

@@ -19,6 +19,17 @@ export interface MediaOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A recording in memory, or a host file that ffmpeg reads in place, never
+ * holding it whole (use this for recordings of unbounded size).
+ */
+export type MediaInput = Uint8Array | { path: string };
+
+/** Writes the result into the host file `outputPath` (created or truncated) instead of memory. */
+export interface ToFile {
+  outputPath: string;
+}
+
 /** What {@link probeMedia} found in a file. */
 export interface MediaInfo {
   /** From the container's header; null when it has none, as in live WebM. */
@@ -42,22 +53,33 @@ const BITEXACT = ["-fflags", "+bitexact"];
  * truncated. Cut inside its header, it fails with "the file ends before its
  * header is complete".
  */
+export function remuxWebm(
+  pool: FfmpegPool,
+  input: MediaInput,
+  options?: MediaOptions,
+): Promise<Uint8Array>;
+export function remuxWebm(
+  pool: FfmpegPool,
+  input: MediaInput,
+  options: MediaOptions & ToFile,
+): Promise<void>;
 export async function remuxWebm(
   pool: FfmpegPool,
-  input: Uint8Array,
-  options: MediaOptions = {},
-): Promise<Uint8Array> {
+  input: MediaInput,
+  options: MediaOptions & Partial<ToFile> = {},
+): Promise<Uint8Array | void> {
   const label = options.label ?? "recording";
-  return await runToFile(pool, `Remuxing the ${label}`, { "in.webm": label }, {
+  return await runToOutput(pool, `Remuxing the ${label}`, { "in.webm": label }, {
     args: [
       "-hide_banner",
       ...["-i", "in.webm"],
       ...["-map", "0:v?", "-map", "0:a?", "-c", "copy"],
       ...BITEXACT,
-      ...["-f", "webm", "out.webm"],
+      ...["-y", "-f", "webm", "out.webm"],
     ],
     inputs: { "in.webm": input },
-    outputs: ["out.webm"],
+    output: "out.webm",
+    outputPath: options.outputPath,
     timeoutMs: options.timeoutMs,
   });
 }
@@ -70,13 +92,25 @@ export async function remuxWebm(
  * Both keep their own timestamps, which start at 0 in each recording: if the
  * two recorders were started apart, that offset stays in the result.
  */
+export function muxCombined(
+  pool: FfmpegPool,
+  video: MediaInput,
+  audio: MediaInput | null,
+  options?: Omit<MediaOptions, "label">,
+): Promise<Uint8Array>;
+export function muxCombined(
+  pool: FfmpegPool,
+  video: MediaInput,
+  audio: MediaInput | null,
+  options: Omit<MediaOptions, "label"> & ToFile,
+): Promise<void>;
 export async function muxCombined(
   pool: FfmpegPool,
-  video: Uint8Array,
-  audio: Uint8Array | null,
-  options: Omit<MediaOptions, "label"> = {},
-): Promise<Uint8Array> {
-  const inputs: Record<string, Uint8Array> = { "camera.webm": video };
+  video: MediaInput,
+  audio: MediaInput | null,
+  options: Omit<MediaOptions, "label"> & Partial<ToFile> = {},
+): Promise<Uint8Array | void> {
+  const inputs: Record<string, MediaInput> = { "camera.webm": video };
   const args = ["-hide_banner", "-i", "camera.webm"];
   if (audio) {
     inputs["microphone.webm"] = audio;
@@ -84,12 +118,13 @@ export async function muxCombined(
   } else {
     args.push("-map", "0:v:0", "-map", "0:a:0?");
   }
-  args.push("-c", "copy", ...BITEXACT, "-f", "webm", "out.webm");
+  args.push("-c", "copy", ...BITEXACT, "-y", "-f", "webm", "out.webm");
   const labels = { "camera.webm": "camera recording", "microphone.webm": "microphone recording" };
-  return await runToFile(pool, "Combining the camera and microphone recordings", labels, {
+  return await runToOutput(pool, "Combining the camera and microphone recordings", labels, {
     args,
     inputs,
-    outputs: ["out.webm"],
+    output: "out.webm",
+    outputPath: options.outputPath,
     timeoutMs: options.timeoutMs,
   });
 }
@@ -98,24 +133,35 @@ export async function muxCombined(
  * Decodes the first audio stream into a 16 kHz mono 16-bit PCM WAV, the
  * input speech-to-text engines expect.
  */
+export function extractWav(
+  pool: FfmpegPool,
+  audio: MediaInput,
+  options?: MediaOptions,
+): Promise<Uint8Array>;
+export function extractWav(
+  pool: FfmpegPool,
+  audio: MediaInput,
+  options: MediaOptions & ToFile,
+): Promise<void>;
 export async function extractWav(
   pool: FfmpegPool,
-  audio: Uint8Array,
-  options: MediaOptions = {},
-): Promise<Uint8Array> {
+  audio: MediaInput,
+  options: MediaOptions & Partial<ToFile> = {},
+): Promise<Uint8Array | void> {
   const label = options.label ?? "recording";
-  return await runToFile(pool, `Extracting the audio of the ${label}`, { "in.webm": label }, {
+  return await runToOutput(pool, `Extracting the audio of the ${label}`, { "in.webm": label }, {
     args: [
       "-hide_banner",
       ...["-i", "in.webm"],
       ...["-map", "0:a:0", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"],
       // Without bitexact the WAV gets a LIST chunk and no longer has the plain 44-byte header.
       ...BITEXACT,
-      ...["-f", "wav", "out.wav"],
+      ...["-y", "-f", "wav", "out.wav"],
     ],
     inputs: { "in.webm": audio },
-    outputs: ["out.wav"],
-    timeoutMs: options.timeoutMs ?? decodeTimeoutMs(audio.byteLength),
+    output: "out.wav",
+    outputPath: options.outputPath,
+    timeoutMs: options.timeoutMs ?? decodeTimeoutMs(await sizeOf(audio)),
   });
 }
 
@@ -127,7 +173,7 @@ export async function extractWav(
  */
 export async function probeMedia(
   pool: FfmpegPool,
-  input: Uint8Array,
+  input: MediaInput,
   options: MediaOptions = {},
 ): Promise<MediaInfo> {
   const label = options.label ?? "recording";
@@ -141,7 +187,7 @@ export async function probeMedia(
         ...["-v", "error", "-print_format", "json", "-show_format", "-show_streams"],
         ...["-o", "probe.json", "in.media"],
       ],
-      inputs: { "in.media": input },
+      ...placeInputs({ "in.media": input }),
       outputs: ["probe.json"],
       timeoutMs: options.timeoutMs,
     });
@@ -189,15 +235,46 @@ function decodeTimeoutMs(inputBytes: number): number {
   return 30_000 + 3_000 * inputBytes / 1e6;
 }
 
-async function runToFile(
+async function sizeOf(input: MediaInput): Promise<number> {
+  return input instanceof Uint8Array ? input.byteLength : (await Deno.stat(input.path)).size;
+}
+
+/** Splits inputs into the job's in-memory files and the host files ffmpeg reads in place. */
+function placeInputs(inputs: Record<string, MediaInput>): Pick<FfmpegJob, "inputs" | "inputFiles"> {
+  const placed = {
+    inputs: {} as Record<string, Uint8Array>,
+    inputFiles: {} as Record<string, string>,
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    if (input instanceof Uint8Array) placed.inputs[name] = input;
+    else placed.inputFiles[name] = input.path;
+  }
+  return placed;
+}
+
+/** Runs a job with one output, returned in memory or written in place to `outputPath`. */
+async function runToOutput(
   pool: FfmpegPool,
   what: string,
   labels: Record<string, string>,
-  job: FfmpegJob & { outputs: [string] },
-): Promise<Uint8Array> {
+  job: {
+    args: string[];
+    inputs: Record<string, MediaInput>;
+    output: string;
+    outputPath?: string;
+    timeoutMs?: number;
+  },
+): Promise<Uint8Array | void> {
   try {
-    const result = await pool.run(job);
-    return result.outputs[job.outputs[0]];
+    const result = await pool.run({
+      args: job.args,
+      ...placeInputs(job.inputs),
+      ...(job.outputPath
+        ? { outputFiles: { [job.output]: job.outputPath } }
+        : { outputs: [job.output] }),
+      timeoutMs: job.timeoutMs,
+    });
+    if (!job.outputPath) return result.outputs[job.output];
   } catch (error) {
     throw explain(error, what, labels);
   }

@@ -1,26 +1,52 @@
 /**
  * Files under `DATA_DIR`: names are made by the server, never taken from a
  * client, and writes are atomic (temporary file, then rename) so a crash
- * never leaves a half-written file under a real name.
+ * never leaves a half-written file under a real name. Everything is private
+ * to the service's user: folders 0700, files 0600.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 
-/** Writes `bytes` to `DATA_DIR/relativePath` atomically, creating folders. */
-export async function writeFileAtomic(
+/** Mode of every folder the service creates under `DATA_DIR`. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** Mode of every file the service creates under `DATA_DIR`. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** The temporary files of {@link createFileAtomic}: `<name>.<uuid>.tmp`. */
+const TEMPORARY_NAME = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Makes the process create files and folders private whatever umask it was
+ * started with (this covers libraries that write on their own, such as
+ * PGlite's data folder), then creates `dataDir` or tightens an existing one
+ * to 0700 so nothing under it is reachable by other users.
+ */
+export async function prepareDataDir(dataDir: string): Promise<void> {
+  if (Deno.build.os !== "windows") Deno.umask(0o077);
+  await Deno.mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (Deno.build.os !== "windows") await Deno.chmod(dataDir, PRIVATE_DIR_MODE);
+}
+
+/**
+ * Creates `DATA_DIR/relativePath` atomically: `fill` writes the temporary
+ * file it is given (already created, 0600, in the target's folder), which is
+ * then synced and renamed into place. On failure the temporary file is
+ * removed and the target is untouched.
+ */
+export async function createFileAtomic(
   dataDir: string,
   relativePath: string,
-  bytes: Uint8Array,
+  fill: (temporaryPath: string) => Promise<void>,
 ): Promise<void> {
   const target = join(dataDir, relativePath);
-  await Deno.mkdir(dirname(target), { recursive: true });
+  await Deno.mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   const temporary = `${target}.${crypto.randomUUID()}.tmp`;
   try {
-    const file = await Deno.open(temporary, { write: true, createNew: true, mode: 0o640 });
+    (await Deno.open(temporary, { write: true, createNew: true, mode: PRIVATE_FILE_MODE })).close();
+    await fill(temporary);
+    const file = await Deno.open(temporary, { write: true });
     try {
-      let offset = 0;
-      while (offset < bytes.byteLength) offset += await file.write(bytes.subarray(offset));
       await file.syncData();
     } finally {
       file.close();
@@ -31,6 +57,62 @@ export async function writeFileAtomic(
     throw error;
   }
 }
+
+/** Writes `bytes` to `DATA_DIR/relativePath` atomically, creating folders. */
+export async function writeFileAtomic(
+  dataDir: string,
+  relativePath: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  await createFileAtomic(dataDir, relativePath, async (temporary) => {
+    const file = await Deno.open(temporary, { write: true });
+    try {
+      let offset = 0;
+      while (offset < bytes.byteLength) offset += await file.write(bytes.subarray(offset));
+    } finally {
+      file.close();
+    }
+  });
+}
+
+/**
+ * Removes the temporary files of {@link createFileAtomic} that a crash left
+ * under `DATA_DIR`'s own folders (the database's folder is not touched).
+ * Only files unchanged for `olderThanMs` go: a live writer, also one of
+ * another instance sharing `DATA_DIR`, keeps changing its file. Returns the
+ * removed paths, relative to `dataDir`.
+ */
+export async function removeStaleTemporaryFiles(
+  dataDir: string,
+  olderThanMs: number,
+  now = Date.now(),
+): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (relative: string): Promise<void> => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(join(dataDir, relative)));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = join(relative, entry.name);
+      if (entry.isDirectory) await visit(path);
+      else if (entry.isFile && TEMPORARY_NAME.test(entry.name)) {
+        const stat = await Deno.lstat(join(dataDir, path)).catch(() => null);
+        if (!stat?.mtime || now - stat.mtime.getTime() < olderThanMs) continue;
+        await removeFile(dataDir, path);
+        removed.push(path);
+      }
+    }
+  };
+  for (const folder of OWN_FOLDERS) await visit(folder);
+  return removed;
+}
+
+/** The folders under `DATA_DIR` the service writes itself (`pgdata` belongs to PGlite). */
+const OWN_FOLDERS = ["recordings", "uploads"];
 
 /** Removes `DATA_DIR/relativePath` if it exists. */
 export async function removeFile(dataDir: string, relativePath: string): Promise<void> {

@@ -3,9 +3,13 @@
  * out, takes media chunks and transcripts in, acknowledges each chunk once
  * it is durable, and hands finished answers to finalization.
  *
- * Messages of one connection are handled strictly in order, one at a time;
- * the bytes waiting for their turn are bounded, beyond which chunks are
- * refused with `overloaded` (the client resends them) instead of buffered.
+ * Messages of one connection are handled strictly in order, one at a time.
+ * What waits for its turn is bounded in messages and bytes (each message
+ * counted with its bookkeeping overhead): beyond the bounds chunks are
+ * refused with `overloaded` (the client resends them) and a flood of text
+ * messages closes the connection. Replies the client does not read, and
+ * long runs of error replies, close it too, so one connection's memory
+ * stays bounded whatever its client does.
  *
  * @module
  */
@@ -19,6 +23,7 @@ import { queueFinalization } from "../media/finalize.ts";
 // Native CRC-32, about 18 times faster here than the portable one the browser client uses.
 import { crc32 } from "node:zlib";
 import {
+  checksumMatches,
   type ClientMessage,
   decodeFrame,
   type ErrorCode,
@@ -46,6 +51,20 @@ export const CloseCode = {
 
 /** Protocol errors (garbage) tolerated before the connection is closed. */
 const MAX_PROTOCOL_ERRORS = 50;
+/**
+ * Bytes charged per queued message on top of its own, for the event, closure
+ * and promises that hold it: without it a flood of 24-byte frames looked
+ * small while each cost about a kilobyte.
+ */
+const MESSAGE_OVERHEAD_BYTES = 1024;
+/** Replies that show the client's last message achieved something. */
+const PROGRESS_REPLIES = new Set<ServerMessage["type"]>([
+  "answer.started",
+  "stream.ended",
+  "answer.accepted",
+]);
+/** Longest text message read; every valid message is far shorter. */
+const MAX_TEXT_MESSAGE_CHARS = 100_000;
 const STATS_INTERVAL_MS = 2000;
 const FINALIZE_POLL_MS = 3000;
 
@@ -53,6 +72,12 @@ interface OpenAnswer {
   qa: QuestionAnswerRow;
   writers: Map<StreamName, StreamWriter>;
   deadlineTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** The database's one-line reason for refusing a row, without the statement or its values. */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0].slice(0, 200);
 }
 
 /** Loads the question the candidate is on: the first one not yet final. */
@@ -79,8 +104,13 @@ export class CandidateSession {
   /** Distinguishes this connection from a newer one of the same candidate. */
   readonly id = crypto.randomUUID();
   private queue: Promise<void> = Promise.resolve();
-  private queuedBytes = 0;
+  private queuedMessages = 0;
+  private queuedFrameBytes = 0;
+  private queuedTextBytes = 0;
   private protocolErrors = 0;
+  /** Error replies since the last message that achieved something. */
+  private errorStreak = 0;
+  private closing = false;
   private answer: OpenAnswer | null = null;
   private handledFinal = new Set<number>();
   private closed = false;
@@ -107,21 +137,42 @@ export class CandidateSession {
   }
 
   /** Runs `task` after every earlier message of this connection. */
-  private enqueue(task: () => Promise<void>, bytes = 0): void {
-    this.queue = this.queue.then(task).catch((error) => {
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const done = this.queue.then(task).catch((error) => {
       log.error("realtime session error", { interview_id: this.interviewId, error });
       this.send({
         type: "error",
         code: "internal_error",
         message: "The server failed to handle a message; it was logged.",
       });
-    }).finally(() => {
-      this.queuedBytes -= bytes;
+    });
+    this.queue = done;
+    return done;
+  }
+
+  /** Queues a client message, charged against the connection's bounds until handled. */
+  private enqueueMessage(task: () => Promise<void>, frameBytes: number, textBytes: number): void {
+    this.queuedMessages++;
+    this.queuedFrameBytes += frameBytes;
+    this.queuedTextBytes += textBytes;
+    this.enqueue(task).finally(() => {
+      this.queuedMessages--;
+      this.queuedFrameBytes -= frameBytes;
+      this.queuedTextBytes -= textBytes;
     });
   }
 
   private send(message: ServerMessage): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // Replies the client does not read pile up in this process; stop before they do.
+    if (this.socket.bufferedAmount > this.ctx.config.MAX_OUTBOUND_KB * 1024) {
+      return this.close(
+        CloseCode.policy,
+        `more than ${this.ctx.config.MAX_OUTBOUND_KB} KiB of replies unread; read them`,
+      );
+    }
+    this.socket.send(JSON.stringify(message));
+    if (PROGRESS_REPLIES.has(message.type)) this.progressed();
   }
 
   private error(
@@ -130,10 +181,29 @@ export class CandidateSession {
     extra: Partial<Extract<ServerMessage, { type: "error" }>> = {},
   ) {
     this.send({ type: "error", code, message, ...extra });
+    // `overloaded` answers messages that were never queued; the queue bounds cover those.
+    if (code !== "overloaded" && ++this.errorStreak > this.ctx.config.MAX_ERROR_REPLIES) {
+      this.close(
+        CloseCode.policy,
+        `more than ${this.ctx.config.MAX_ERROR_REPLIES} error replies in a row; act on them`,
+      );
+    }
   }
 
-  /** Closes the connection with `code`; the reason is for logs and debugging. */
+  /** Notes that a message achieved something, which ends a run of errors. */
+  private progressed(): void {
+    this.errorStreak = 0;
+  }
+
+  /**
+   * Closes the connection with `code`; the reason is for logs and debugging.
+   * Messages arriving after this are ignored.
+   */
   close(code: number, reason: string): void {
+    if (code === CloseCode.policy && !this.closing) {
+      log.warn("closing a candidate connection", { interview_id: this.interviewId, reason });
+    }
+    this.closing = true;
     if (
       this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING
     ) {
@@ -146,9 +216,22 @@ export class CandidateSession {
   }
 
   private receive(data: unknown): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    const full = this.queuedMessages >= this.ctx.config.MAX_QUEUED_MESSAGES;
     if (typeof data === "string") {
-      this.enqueue(() => this.handleText(data));
+      if (data.length > MAX_TEXT_MESSAGE_CHARS) {
+        return this.protocolError(
+          "bad_message",
+          `A text message may have at most ${MAX_TEXT_MESSAGE_CHARS} characters.`,
+        );
+      }
+      // Strings are held as UTF-16 at worst.
+      const size = data.length * 2 + MESSAGE_OVERHEAD_BYTES;
+      if (full || this.queuedTextBytes + size > this.ctx.maxQueuedBytes) {
+        // A text message cannot be refused and resent like a chunk; resuming on a new connection can.
+        return this.close(CloseCode.policy, "too many text messages waiting; slow down");
+      }
+      this.enqueueMessage(() => this.handleText(data), 0, size);
       return;
     }
     const bytes = new Uint8Array(data as ArrayBuffer);
@@ -160,16 +243,16 @@ export class CandidateSession {
       );
       return;
     }
-    if (this.queuedBytes + bytes.byteLength > this.ctx.maxQueuedBytes) {
+    const size = bytes.byteLength + MESSAGE_OVERHEAD_BYTES;
+    if (full || this.queuedFrameBytes + size > this.ctx.maxQueuedBytes) {
       // Refusing is what bounds memory: the client keeps the chunk and resends it.
       this.error(
         "overloaded",
-        "Too many bytes are waiting to be written; resend from the last acknowledged offset.",
+        "Too many messages are waiting to be handled; resend from the last acknowledged offset.",
       );
       return;
     }
-    this.queuedBytes += bytes.byteLength;
-    this.enqueue(() => this.handleFrame(bytes), bytes.byteLength);
+    this.enqueueMessage(() => this.handleFrame(bytes), size, 0);
   }
 
   private protocolError(code: "bad_message" | "bad_frame", message: string): void {
@@ -199,6 +282,7 @@ export class CandidateSession {
         max_frame_bytes: this.ctx.config.MAX_FRAME_KB * 1024,
         max_answer_bytes: this.ctx.config.MAX_ANSWER_MB * 1024 * 1024,
         max_queued_bytes: this.ctx.maxQueuedBytes,
+        max_queued_messages: this.ctx.config.MAX_QUEUED_MESSAGES,
         answer_time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
         reconnect_grace_s: this.ctx.config.RECONNECT_GRACE_S,
       },
@@ -380,6 +464,8 @@ export class CandidateSession {
       throw error;
     }
     const where = { question_id: frame.questionId, stream: frame.stream, seq: frame.seq };
+    // First, so that with a checksum over the header no field of a damaged frame is acted on.
+    if (!checksumMatches(bytes, frame, crc32)) return await this.checksumMismatch(frame);
     const answer = this.answerFor(frame.questionId);
     if (!answer) return;
     if (!answer.qa.media?.streams.includes(frame.stream)) {
@@ -390,16 +476,6 @@ export class CandidateSession {
       );
     }
     const writer = await this.writer(answer, frame.stream);
-    if (frame.crc32 !== undefined && crc32(frame.payload) !== frame.crc32) {
-      return this.error(
-        "checksum_mismatch",
-        "The chunk's CRC-32 does not match its bytes; resend it.",
-        {
-          ...where,
-          expected_offset: writer.committed,
-        },
-      );
-    }
     const end = frame.offset + frame.payload.byteLength;
     if (end <= writer.committed) {
       return this.send({ type: "ack", ...where, committed: writer.committed });
@@ -414,6 +490,9 @@ export class CandidateSession {
     if (writer.ended) {
       return this.error("stream_ended", `The ${frame.stream} stream was already ended.`, where);
     }
+    // Before the size check: a frame that would leave a hole writes nothing, so it cannot
+    // take the answer over its limit, whatever its offset says.
+    if (frame.offset > writer.committed) return this.wrongOffset(frame, writer.committed);
     let total = end - writer.committed;
     for (const other of answer.writers.values()) total += other.committed;
     const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
@@ -428,18 +507,50 @@ export class CandidateSession {
     }
     const before = writer.committed;
     const outcome = await writer.write(frame.offset, frame.payload);
-    if (outcome.kind === "gap") {
-      return this.error(
-        "wrong_offset",
-        `Expected offset ${outcome.expected} on the ${frame.stream} stream, got ${frame.offset}.`,
-        { ...where, expected_offset: outcome.expected },
-      );
-    }
+    if (outcome.kind === "gap") return this.wrongOffset(frame, outcome.expected);
     this.bytesSinceStats.set(
       frame.stream,
       (this.bytesSinceStats.get(frame.stream) ?? 0) + writer.committed - before,
     );
+    if (writer.committed > before) this.progressed();
     this.send({ type: "ack", ...where, committed: writer.committed });
+  }
+
+  private wrongOffset(frame: MediaFrame, expected: number): void {
+    this.error(
+      "wrong_offset",
+      `Expected offset ${expected} on the ${frame.stream} stream, got ${frame.offset}.`,
+      {
+        question_id: frame.questionId,
+        stream: frame.stream,
+        seq: frame.seq,
+        expected_offset: expected,
+      },
+    );
+  }
+
+  /**
+   * Refuses a damaged frame, naming where the stream it claims to be continues
+   * when that is this connection's open answer, so the client resends from there.
+   */
+  private async checksumMismatch(frame: MediaFrame): Promise<void> {
+    const answer = this.answer?.qa.questionId === frame.questionId ? this.answer : null;
+    const declared = answer?.qa.media?.streams.includes(frame.stream) ?? false;
+    const expected = answer && declared
+      ? (await this.writer(answer, frame.stream)).committed
+      : undefined;
+    this.error(
+      "checksum_mismatch",
+      frame.crcCoversHeader
+        ? "The frame's CRC-32 does not match its header and bytes; resend it."
+        : "The chunk's CRC-32 does not match its bytes; resend it.",
+      {
+        question_id: frame.questionId,
+        stream: frame.stream,
+        seq: frame.seq,
+        ...(expected === undefined ? {} : { expected_offset: expected }),
+      },
+    );
   }
 
   private async endStream(message: Extract<ClientMessage, { type: "stream.end" }>): Promise<void> {
@@ -543,6 +654,7 @@ export class CandidateSession {
         },
       );
     }
+    this.progressed();
     if (message.is_final && message.text.trim()) {
       // Not awaited here, so media behind it is not held up; submit() waits for it.
       this.track(
@@ -552,6 +664,14 @@ export class CandidateSession {
           startMs: message.start_ms,
           endMs: message.end_ms,
         }),
+        (error) =>
+          this.error(
+            "not_stored",
+            `The transcript segment ${message.start_ms}-${message.end_ms} ms of question ${message.question_id} was not stored: ${
+              reasonOf(error)
+            }`,
+            { question_id: message.question_id },
+          ),
       );
     }
     this.publish("transcript", {
@@ -565,6 +685,7 @@ export class CandidateSession {
 
   private proctoring(message: Extract<ClientMessage, { type: "event" }>): void {
     const occurredAt = new Date(message.at);
+    this.progressed();
     this.track(
       this.ctx.inserts.proctoring.add({
         interviewId: this.interviewId,
@@ -573,6 +694,12 @@ export class CandidateSession {
         occurredAt,
         detail: message.detail ?? null,
       }),
+      (error) =>
+        this.error(
+          "not_stored",
+          `The ${message.kind} event at ${message.at} was not stored: ${reasonOf(error)}`,
+          message.question_id === undefined ? {} : { question_id: message.question_id },
+        ),
     );
     this.publish("proctoring", {
       question_id: message.question_id ?? this.answer?.qa.questionId ?? null,
@@ -639,9 +766,12 @@ export class CandidateSession {
     }
   }
 
-  /** Keeps a database write in view until it settles (failures are logged where they happen). */
-  private track(write: Promise<void>): void {
-    const tracked = write.catch(() => {}).finally(() => this.pendingWrites.delete(tracked));
+  /**
+   * Keeps a database write in view until it settles; `failed` tells the
+   * client when it did not store (failures are logged where they happen).
+   */
+  private track(write: Promise<void>, failed: (error: unknown) => void): void {
+    const tracked = write.catch(failed).finally(() => this.pendingWrites.delete(tracked));
     this.pendingWrites.add(tracked);
   }
 

@@ -23,7 +23,7 @@
  * @module
  */
 import { crc32 } from "../media/bytes.ts";
-import { encodeFrame, FRAME_HEADER_BYTES, type StreamName } from "./frame.ts";
+import { encodeFrame, FRAME_HEADER_BYTES, sealFrame, type StreamName } from "./frame.ts";
 import type { ClientMessage, QuestionMessage, ServerMessage, SessionMessage } from "./protocol.ts";
 
 /** Frames wait in the client while the socket already buffers this much, so a slow link holds little. */
@@ -128,7 +128,7 @@ export interface InterviewClientOptions {
   WebSocketImpl?: typeof WebSocket;
   /** Uncommitted media bytes the client holds before `sendChunk` waits; default 16 MiB. */
   maxBufferedBytes?: number;
-  /** Send a CRC-32 with every frame; default true. */
+  /** Send a CRC-32 over every frame, header and payload; default true. */
   checksums?: boolean;
   /** Transcript and proctoring messages kept while offline; default 1000. */
   maxQueuedMessages?: number;
@@ -802,14 +802,14 @@ export class InterviewClient extends EventTarget {
       start,
       Math.min(chunk.bytes.byteLength, start + this.#maxPayload),
     );
-    ws.send(encodeFrame({
+    const frame = encodeFrame({
       stream: out.name,
       questionId: out.answer.questionId,
       seq: chunk.seq,
       offset: out.cursor,
-      crc32: this.#checksums ? crc32(payload) : undefined,
       payload,
-    }));
+    });
+    ws.send(this.#checksums ? sealFrame(frame, crc32) : frame);
     out.cursor += payload.byteLength;
     return true;
   }

@@ -19,6 +19,10 @@ const streamById = new Map(Object.entries(streamIds).map(([name, id]) => [id, na
 /** Size of the fixed header in front of every media payload. */
 export const FRAME_HEADER_BYTES = 24;
 const FLAG_CHECKSUM = 1;
+// Set together with FLAG_CHECKSUM: the CRC-32 covers the header too, so a flipped offset,
+// stream or question id is caught instead of being acted on.
+const FLAG_HEADER_CHECKSUM = 2;
+const CRC_FIELD = 16;
 
 /**
  * One media chunk. Layout (big-endian):
@@ -33,6 +37,12 @@ export interface MediaFrame {
   offset: number;
   /** CRC-32 (IEEE) of the payload, when the sender computed one. */
   crc32?: number;
+  /**
+   * Present (and true) when `crc32` covers the whole frame, header included,
+   * with the crc32 field read as zeros (flag bit 1). {@link encodeFrame} only
+   * sets the flag; {@link sealFrame} computes such a checksum.
+   */
+  crcCoversHeader?: true;
   payload: Uint8Array;
 }
 
@@ -53,10 +63,45 @@ export function encodeFrame(frame: MediaFrame): Uint8Array<ArrayBuffer> {
   view.setUint16(2, frame.questionId);
   view.setUint32(4, frame.seq);
   view.setBigUint64(8, BigInt(frame.offset));
-  view.setUint32(16, frame.crc32 ?? 0);
-  view.setUint8(20, frame.crc32 === undefined ? 0 : FLAG_CHECKSUM);
+  view.setUint32(CRC_FIELD, frame.crc32 ?? 0);
+  let flags = 0;
+  if (frame.crc32 !== undefined) flags = FLAG_CHECKSUM;
+  if (frame.crc32 !== undefined && frame.crcCoversHeader) flags |= FLAG_HEADER_CHECKSUM;
+  view.setUint8(20, flags);
   bytes.set(frame.payload, FRAME_HEADER_BYTES);
   return bytes;
+}
+
+/**
+ * Gives an encoded frame a CRC-32 over all of its bytes, header included
+ * (flag bits 0 and 1, the crc32 field counted as zeros), so that a corrupted
+ * header is refused like a corrupted payload. `crc32` computes CRC-32 (IEEE).
+ */
+export function sealFrame(
+  bytes: Uint8Array<ArrayBuffer>,
+  crc32: (data: Uint8Array) => number,
+): Uint8Array<ArrayBuffer> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint8(20, view.getUint8(20) | FLAG_CHECKSUM | FLAG_HEADER_CHECKSUM);
+  view.setUint32(CRC_FIELD, 0);
+  view.setUint32(CRC_FIELD, crc32(bytes));
+  return bytes;
+}
+
+/**
+ * Whether `frame`, decoded from `bytes`, matches its CRC-32 (true when it
+ * carries none). For a checksum over the whole frame this zeroes the crc32
+ * field of `bytes`, which the caller must own and no longer read it from.
+ */
+export function checksumMatches(
+  bytes: Uint8Array,
+  frame: MediaFrame,
+  crc32: (data: Uint8Array) => number,
+): boolean {
+  if (frame.crc32 === undefined) return true;
+  if (!frame.crcCoversHeader) return crc32(frame.payload) === frame.crc32;
+  bytes.fill(0, CRC_FIELD, CRC_FIELD + 4);
+  return crc32(bytes) === frame.crc32;
 }
 
 /** Decodes a binary frame; throws {@link FrameError} for anything malformed. */
@@ -93,19 +138,28 @@ export function decodeFrame(data: ArrayBuffer | Uint8Array): MediaFrame {
   }
   const flags = view.getUint8(20);
   if (
-    (flags & ~FLAG_CHECKSUM) !== 0 || view.getUint8(21) || view.getUint8(22) || view.getUint8(23)
+    (flags & ~(FLAG_CHECKSUM | FLAG_HEADER_CHECKSUM)) !== 0 || view.getUint8(21) ||
+    view.getUint8(22) || view.getUint8(23)
   ) {
     throw new FrameError(
       "bad_frame",
       "Unknown flags or non-zero reserved bytes in the frame header.",
     );
   }
-  return {
+  if (flags === FLAG_HEADER_CHECKSUM) {
+    throw new FrameError(
+      "bad_frame",
+      "Flag bit 1 (checksum covers the header) needs flag bit 0 (checksum present) too.",
+    );
+  }
+  const frame: MediaFrame = {
     stream,
     questionId,
     seq: view.getUint32(4),
     offset: Number(offset),
-    crc32: flags & FLAG_CHECKSUM ? view.getUint32(16) : undefined,
+    crc32: flags & FLAG_CHECKSUM ? view.getUint32(CRC_FIELD) : undefined,
     payload: bytes.subarray(FRAME_HEADER_BYTES),
   };
+  if (flags & FLAG_HEADER_CHECKSUM) frame.crcCoversHeader = true;
+  return frame;
 }

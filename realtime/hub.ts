@@ -105,7 +105,10 @@ export class RealtimeHub implements RealtimeContext {
   /** Takes over an upgraded socket as an observer (of one interview, or all when null). */
   acceptObserver(socket: WebSocket, interviewId: number | null): void {
     this.observers.add(
-      new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o)),
+      new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o), {
+        maxBacklog: this.config.MAX_QUEUED_MESSAGES,
+        maxOutboundBytes: this.config.MAX_OUTBOUND_KB * 1024,
+      }),
     );
   }
 

@@ -1,7 +1,8 @@
 /**
  * Interviewers' and admins' live views: one interview, or every live
  * interview. On join an observer gets the current state, then every event
- * as it happens, from whichever instance it happens on.
+ * as it happens, from whichever instance it happens on. An observer that
+ * does not read what it is sent is closed instead of buffered for.
  *
  * @module
  */
@@ -114,6 +115,14 @@ async function liveState(db: Db): Promise<Record<string, unknown>> {
   };
 }
 
+/** What one observer connection may hold in this process. */
+export interface ObserverLimits {
+  /** Events kept while the initial state loads. */
+  maxBacklog: number;
+  /** Bytes sent but not yet taken by the client before it is closed. */
+  maxOutboundBytes: number;
+}
+
 /** One observer connection: of interview `interviewId`, or of all live interviews when null. */
 export class ObserverSession {
   private ready = false;
@@ -124,6 +133,7 @@ export class ObserverSession {
     private readonly db: Db,
     readonly interviewId: number | null,
     private readonly onClose: (session: ObserverSession) => void,
+    private readonly limits: ObserverLimits,
   ) {
     socket.onopen = () => this.start();
     socket.onmessage = (event) => {
@@ -134,12 +144,22 @@ export class ObserverSession {
         if (message?.type === "ping") this.send({ type: "pong", id: message.id });
       } catch { /* not JSON: ignored */ }
     };
-    socket.onclose = () => onClose(this);
+    socket.onclose = () => {
+      this.backlog = [];
+      onClose(this);
+    };
     socket.onerror = () => {};
   }
 
   private send(message: Record<string, unknown>): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > this.limits.maxOutboundBytes) {
+      return this.close(
+        1008,
+        `more than ${this.limits.maxOutboundBytes} bytes of events unread; read them`,
+      );
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   private async start(): Promise<void> {
@@ -164,7 +184,8 @@ export class ObserverSession {
   onEvent(event: LiveEvent): void {
     if (this.interviewId !== null && event.interview_id !== this.interviewId) return;
     if (this.ready) this.send(event);
-    else this.backlog.push(event);
+    else if (this.backlog.length < this.limits.maxBacklog) this.backlog.push(event);
+    else this.close(1008, "too many events while the state loaded; reconnect");
   }
 
   /** Closes the connection. */

@@ -8,12 +8,14 @@
 import { z } from "zod";
 
 export {
+  checksumMatches,
   decodeFrame,
   encodeFrame,
   FRAME_HEADER_BYTES,
   FrameError,
   type MediaFrame,
   PROTOCOL_VERSION,
+  sealFrame,
   type StreamName,
   streamNames,
 } from "./frame.ts";
@@ -23,7 +25,22 @@ import { type StreamName, streamNames } from "./frame.ts";
 
 const questionId = z.int().min(1).max(65535);
 const stream = z.enum(streamNames);
-const timestamp = z.number().finite().min(0).describe("Milliseconds since the Unix epoch");
+/** Latest `event.at` accepted: 2100-01-01T00:00:00Z. */
+export const MAX_EVENT_TIME_MS = Date.UTC(2100, 0, 1);
+const timestamp = z.number().finite().min(0).max(MAX_EVENT_TIME_MS)
+  .describe("Milliseconds since the Unix epoch");
+
+/**
+ * Text that is stored or forwarded: PostgreSQL cannot hold U+0000, and an
+ * unpaired surrogate has no UTF-8 form, so either would fail the insert of
+ * every row batched with it. Refused here, where the sender is told.
+ */
+function storableText(max: number) {
+  return z.string().max(max).refine(
+    (text) => !text.includes("\0") && text.isWellFormed(),
+    "must not contain U+0000 or unpaired surrogates",
+  );
+}
 
 /** Proctoring events the page reports. */
 export const proctoringKinds = [
@@ -45,7 +62,7 @@ export const clientMessage = z.discriminatedUnion("type", [
       (s) => new Set(s).size === s.length,
       "streams must be distinct",
     ),
-    mime_types: z.partialRecord(stream, z.string().max(200)).optional(),
+    mime_types: z.partialRecord(stream, storableText(200)).optional(),
   }).strict(),
   z.object({
     type: z.literal("stream.end"),
@@ -66,7 +83,7 @@ export const clientMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("transcript"),
     question_id: questionId,
-    text: z.string().max(10_000),
+    text: storableText(10_000),
     is_final: z.boolean(),
     start_ms: z.int().min(0).max(24 * 3600 * 1000).describe("From the start of the answer"),
     end_ms: z.int().min(0).max(24 * 3600 * 1000),
@@ -76,7 +93,7 @@ export const clientMessage = z.discriminatedUnion("type", [
     kind: z.enum(proctoringKinds),
     at: timestamp,
     question_id: questionId.optional(),
-    detail: z.string().max(500).optional(),
+    detail: storableText(500).optional(),
   }).strict(),
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }).strict(),
 ]);
@@ -101,6 +118,7 @@ export const errorCodes = [
   "answer_too_large",
   "answer_time_exceeded",
   "overloaded",
+  "not_stored",
   "internal_error",
 ] as const;
 /** An error code. */
@@ -138,8 +156,13 @@ export interface SessionMessage {
   limits: {
     max_frame_bytes: number;
     max_answer_bytes: number;
-    /** Frame bytes (headers included) the server holds per connection before answering `overloaded`. */
+    /**
+     * Bytes of frames (headers and a per-message overhead included) the server holds per
+     * connection before answering `overloaded`; text messages have a budget of the same size.
+     */
     max_queued_bytes: number;
+    /** Messages the server holds per connection before refusing more. */
+    max_queued_messages: number;
     answer_time_limit_s: number;
     reconnect_grace_s: number;
   };

@@ -2,7 +2,9 @@
  * Finds answers that nobody will end: past their time limit, or whose
  * candidate left and did not come back within the grace period, and hands
  * them to finalization; abandons interviews whose candidate stayed away.
- * Every instance runs it; the job queue makes the work happen once.
+ * Every instance runs it; the job queue makes the work happen once. It also
+ * removes temporary files and staged recordings that a crash left under
+ * `DATA_DIR`.
  *
  * @module
  */
@@ -11,6 +13,8 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { interviews, questionAnswers } from "../db/schema.ts";
 import { queueFinalization } from "../media/finalize.ts";
+import { removeStaging, stagedAnswers } from "../media/recordings.ts";
+import { removeStaleTemporaryFiles } from "../media/storage.ts";
 import { type EventBus, pruneEventPayloads } from "./event_bus.ts";
 import { PRESENCE_TIMEOUT_MS } from "./observer_session.ts";
 import { log } from "../log.ts";
@@ -18,6 +22,47 @@ import { log } from "../log.ts";
 /** Lets the connected session's own deadline timer act first. */
 const DEADLINE_SLACK_MS = 2000;
 const PRUNE_EVERY = 300;
+/** Leftover files are looked for on the first pass (start-up) and then every this many passes. */
+const LEFTOVERS_EVERY = 300;
+/**
+ * A temporary file unchanged for this long has no live writer: writers
+ * change theirs continuously until they rename it (an ffmpeg job writing
+ * one is also stopped by its timeout long before).
+ */
+export const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+/** Statuses whose staged recordings may still be written to or finalized. */
+const STAGING_IN_USE = new Set<string>(["NEW", "RECORDING", "PROCESSING"]);
+
+/**
+ * Removes what a crash left behind: temporary files, and the staging of
+ * answers that are final (finalization stores the outcome before deleting
+ * staging, so a crash in between keeps it) or that no longer exist. Staging
+ * of answers still NEW, RECORDING or PROCESSING is kept. Logs what it removed.
+ */
+export async function removeLeftovers(deps: { db: Db; config: Config }): Promise<void> {
+  const dataDir = deps.config.DATA_DIR;
+  const removed = await removeStaleTemporaryFiles(dataDir, STALE_TEMPORARY_MS);
+  if (removed.length > 0) log.info("removed temporary files left by a crash", { files: removed });
+  const staged = Map.groupBy(await stagedAnswers(dataDir), (answer) => answer.interviewId);
+  for (const [interviewId, answers] of staged) {
+    const rows = await deps.db.select({
+      questionId: questionAnswers.questionId,
+      status: questionAnswers.status,
+    }).from(questionAnswers).where(eq(questionAnswers.interviewId, interviewId));
+    const status = new Map(rows.map((row) => [row.questionId, row.status]));
+    for (const { questionId } of answers) {
+      const current = status.get(questionId);
+      if (current !== undefined && STAGING_IN_USE.has(current)) continue;
+      await removeStaging(dataDir, interviewId, questionId);
+      log.info("removed the staged recordings of an answer that is over", {
+        interview_id: interviewId,
+        question_id: questionId,
+        status: current ?? "deleted",
+      });
+    }
+  }
+}
 
 /** When the candidate of an interview counts as gone since (null if never connected). */
 function awaySince(
@@ -113,8 +158,14 @@ export function startSweeper(
   let running = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(async () => {
+      const pass = passes++;
+      if (pass % LEFTOVERS_EVERY === 0) {
+        await removeLeftovers(deps).catch((error) =>
+          log.error("could not remove leftover files", { error })
+        );
+      }
       await sweep(deps);
-      if (++passes % PRUNE_EVERY === 0) await pruneEventPayloads(deps.db);
+      if ((pass + 1) % PRUNE_EVERY === 0) await pruneEventPayloads(deps.db);
     }).catch((error) => log.error("sweep failed", { error }));
   }, intervalMs);
   return {

@@ -9,18 +9,28 @@ import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { toUserOut, userOut } from "../http/schemas.ts";
 import { findUserById, findUserByUsername, type UserRow } from "../db/users.ts";
-import { createAccount, UsernameTakenError } from "../auth/accounts.ts";
+import { createAccount, passwordPolicy, UsernameTakenError } from "../auth/accounts.ts";
+import {
+  type PasswordOperations,
+  type PasswordPlace,
+  PasswordQueueFullError,
+} from "../auth/passwords.ts";
 import { type UserType, userTypes } from "../db/schema.ts";
-import { clearFailures, lockedForSeconds, recordFailure } from "../auth/throttle.ts";
+import {
+  clearLoginAttempts,
+  createLocalAddressLimit,
+  releaseAddressAttempt,
+  reserveAddressAttempt,
+  reserveLoginAttempt,
+} from "../auth/throttle.ts";
+import { clientAddress } from "../http/client_address.ts";
 import { log } from "../log.ts";
 
 const username = z.string().trim().min(3).max(50)
   .regex(/^[A-Za-z0-9_.@-]+$/, "may contain only letters, digits and _ . @ -");
-const password = z.string().min(8, "must be at least 8 characters").max(128);
-
 const signupBody = z.object({
   username,
-  password,
+  password: passwordPolicy,
   user_type: z.enum(userTypes).default("candidate")
     .describe("Public sign-up creates candidates; other roles are created by an admin"),
 });
@@ -43,14 +53,28 @@ const signupOut = userOut.extend({
   expires_in: z.number().int(),
 });
 
+function tooManyAttempts(seconds: number, what: string): HttpError {
+  return new HttpError(429, `Too many ${what}. Try again in ${seconds} seconds.`, {
+    "Retry-After": String(seconds),
+  });
+}
+
+function hasherBusy(error: PasswordQueueFullError): HttpError {
+  return new HttpError(error.ownerLimit ? 429 : 503, error.message, {
+    "Retry-After": String(error.retryAfterSeconds),
+  });
+}
+
 async function createAccountOr409(
   deps: AppDeps,
+  passwords: PasswordOperations,
   account: { username: string; password: string; userType: UserType },
 ): Promise<UserRow> {
   try {
-    return await createAccount(deps.database.db, deps.passwords, account);
+    return await createAccount(deps.database.db, passwords, account);
   } catch (error) {
     if (error instanceof UsernameTakenError) throw new HttpError(409, error.message);
+    if (error instanceof PasswordQueueFullError) throw hasherBusy(error);
     throw error;
   }
 }
@@ -58,6 +82,41 @@ async function createAccountOr409(
 /** Registers the `/auth` routes. */
 export function registerAuthRoutes(api: Api, deps: AppDeps): void {
   const { db } = deps.database;
+  const fromAddress = "login and sign-up attempts from your address";
+  const localLimit = createLocalAddressLimit(deps.config.AUTH_ATTEMPTS_PER_ADDRESS);
+
+  /**
+   * Admits a login or sign-up attempt from `address`, or throws 429 or 503.
+   * The checks go cheapest first, so that a flood is refused before it costs
+   * a database statement: this instance's count of the address's attempts,
+   * then a place in the password-hashing queue (both in memory), and only
+   * then the database's count across instances. The caller releases the
+   * place if it does not use it.
+   */
+  async function admitAttempt(address: string): Promise<PasswordPlace> {
+    const local = localLimit.take(address);
+    if (!local.allowed) throw tooManyAttempts(local.retryAfterSeconds, fromAddress);
+    let place: PasswordPlace;
+    try {
+      place = deps.passwords.admit(address);
+    } catch (error) {
+      // Never served, so not counted, as the database's count never saw it.
+      localLimit.give(address);
+      throw error instanceof PasswordQueueFullError ? hasherBusy(error) : error;
+    }
+    try {
+      const reservation = await reserveAddressAttempt(
+        db,
+        address,
+        deps.config.AUTH_ATTEMPTS_PER_ADDRESS,
+      );
+      if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterSeconds, fromAddress);
+    } catch (error) {
+      place.release();
+      throw error;
+    }
+    return place;
+  }
 
   api.route({
     method: "post",
@@ -68,7 +127,9 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
     responses: {
       201: { description: "Account created; a token is included", schema: signupOut },
       403: { description: "Asked for a role other than candidate" },
-      409: { description: "Username taken" },
+      409: { description: "Username taken, in any case" },
+      429: { description: "Too many attempts from this address; see Retry-After" },
+      503: { description: "Too busy hashing passwords; see Retry-After" },
     },
   }, async (c, { body }) => {
     if (body.user_type !== "candidate") {
@@ -77,11 +138,17 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
         `Sign-up creates candidate accounts only; an admin creates ${body.user_type} accounts with POST /auth/users.`,
       );
     }
-    const user = await createAccountOr409(deps, {
-      username: body.username,
-      password: body.password,
-      userType: "candidate",
-    });
+    const place = await admitAttempt(clientAddress(c, deps.config.TRUST_PROXY));
+    let user: UserRow;
+    try {
+      user = await createAccountOr409(deps, place, {
+        username: body.username,
+        password: body.password,
+        userType: "candidate",
+      });
+    } finally {
+      place.release();
+    }
     const { token, expiresIn } = await deps.tokens.issue(user.id);
     return c.json({
       ...toUserOut(user),
@@ -96,40 +163,54 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
     path: "/auth/login",
     tag: "auth",
     summary: "Log in and receive a bearer token",
-    description: "Accepts JSON or form fields (the OpenAPI page's Authorize button sends a form).",
+    description:
+      "Accepts JSON or form fields (the OpenAPI page's Authorize button sends a form). " +
+      "Usernames match whatever their case. Failed attempts lock the username for the address " +
+      "they came from only.",
     body: { schema: loginBody, types: ["json", "form"] },
     responses: {
       200: { description: "Logged in", schema: tokenOut },
       401: { description: "Wrong username or password" },
       429: { description: "Too many failed attempts; see Retry-After" },
+      503: { description: "Too busy hashing passwords; see Retry-After" },
     },
   }, async (c, { body }) => {
     const policy = {
       maxFailures: deps.config.LOGIN_MAX_FAILURES,
       lockoutSeconds: deps.config.LOGIN_LOCKOUT_SECONDS,
     };
-    const tooMany = (seconds: number) =>
-      new HttpError(
-        429,
-        `Too many failed logins for this username. Try again in ${seconds} seconds.`,
-        {
-          "Retry-After": String(seconds),
-        },
-      );
-    const locked = await lockedForSeconds(db, body.username);
-    if (locked > 0) throw tooMany(locked);
-
-    const user = await findUserByUsername(db, body.username);
-    const valid = user
-      ? await deps.passwords.verify(body.password, user.password)
-      : (await deps.passwords.verifyDummy(body.password), false);
-    if (!user || !valid) {
-      const lockout = await recordFailure(db, body.username, policy);
-      log.info("login failed", { username_known: Boolean(user), lockout_s: lockout });
-      if (lockout > 0) throw tooMany(lockout);
-      throw new HttpError(401, "Incorrect username or password.", { "WWW-Authenticate": "Bearer" });
+    const failedLogins = "failed logins for this username from your address";
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    const place = await admitAttempt(address);
+    let user: UserRow;
+    try {
+      // Counted before the password is checked, so parallel guesses cannot all slip in.
+      const reservation = await reserveLoginAttempt(db, body.username, address, policy);
+      if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterSeconds, failedLogins);
+      const found = await findUserByUsername(db, body.username);
+      const valid = found
+        ? await place.verify(body.password, found.password)
+        : (await place.verifyDummy(body.password), false);
+      if (!found || !valid) {
+        log.info("login failed", {
+          username_known: Boolean(found),
+          lockout_s: reservation.lockoutSeconds,
+        });
+        if (reservation.lockoutSeconds > 0) {
+          throw tooManyAttempts(reservation.lockoutSeconds, failedLogins);
+        }
+        throw new HttpError(401, "Incorrect username or password.", {
+          "WWW-Authenticate": "Bearer",
+        });
+      }
+      user = found;
+    } finally {
+      place.release();
     }
-    await clearFailures(db, body.username);
+    await clearLoginAttempts(db, body.username, address);
+    // Given back so that many people behind one address can all log in.
+    await releaseAddressAttempt(db, address);
+    localLimit.give(address);
     const { token, expiresIn } = await deps.tokens.issue(user.id);
     return c.json({
       access_token: token,
@@ -161,10 +242,11 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
     body: { schema: signupBody.extend({ user_type: z.enum(userTypes) }), types: ["json"] },
     responses: {
       201: { description: "Account created", schema: userOut },
-      409: { description: "Username taken" },
+      409: { description: "Username taken, in any case" },
+      503: { description: "Too busy hashing passwords; see Retry-After" },
     },
   }, async (c, { body }) => {
-    const user = await createAccountOr409(deps, {
+    const user = await createAccountOr409(deps, deps.passwords, {
       username: body.username,
       password: body.password,
       userType: body.user_type,

@@ -9,16 +9,28 @@ import type { Api, AppEnv, AuthUser } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { HttpError, toValidationIssues, validationError } from "../http/errors.ts";
 import { bodyTooLarge, readBodyWithLimit } from "../http/body_limit.ts";
-import { currentDocument, type DocumentRow, recordDocument } from "../db/documents.ts";
+import { assertMultipartParts } from "../http/multipart_limit.ts";
+import {
+  currentDocument,
+  DocumentQuotaError,
+  type DocumentRow,
+  recordDocument,
+} from "../db/documents.ts";
 import { type DocumentPurpose, userTypes } from "../db/schema.ts";
 import { detectDocumentKind, type DocumentKind } from "../documents/detect.ts";
-import { DocumentError, extractDocumentText } from "../documents/extract.ts";
+import { DocumentError, MAX_TEXT_CHARS } from "../documents/extract.ts";
+import {
+  createDocumentReader,
+  type DocumentReader,
+  ReaderBusyError,
+} from "../documents/document_reader.ts";
 import { removeFile, sha256Hex, writeFileAtomic } from "../media/storage.ts";
 import { log } from "../log.ts";
 
 /** Multipart framing around the file: boundaries, headers and field names. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-const MAX_TEXT_CHARS = 200_000;
+/** The form has one field; a few more are tolerated from clients that add their own. */
+const MAX_UPLOAD_PARTS = 8;
 
 const extensions: Record<DocumentKind, string> = {
   pdf: "pdf",
@@ -81,6 +93,7 @@ function fileFieldError(msg: string, type: string): HttpError {
 
 async function storeDocument(
   deps: AppDeps,
+  reader: DocumentReader,
   user: AuthUser,
   purpose: DocumentPurpose,
   bytes: Uint8Array<ArrayBuffer>,
@@ -92,9 +105,14 @@ async function storeDocument(
   }
   let text: string;
   try {
-    text = await extractDocumentText(bytes, kind);
+    text = await reader.read(user.id, bytes, kind);
   } catch (error) {
     if (error instanceof DocumentError) throw fileFieldError(error.message, "value_error");
+    if (error instanceof ReaderBusyError) {
+      throw new HttpError(error.perUser ? 429 : 503, error.message, {
+        "retry-after": String(error.retryAfterSeconds),
+      });
+    }
     throw error;
   }
   if (text.trim() === "") {
@@ -105,8 +123,9 @@ async function storeDocument(
   }
   const storagePath = `uploads/${purpose}/${user.id}/${crypto.randomUUID()}.${extensions[kind]}`;
   await writeFileAtomic(deps.config.DATA_DIR, storagePath, bytes);
+  let recorded;
   try {
-    const row = await recordDocument(deps.database.db, {
+    recorded = await recordDocument(deps.database.db, {
       userId: user.id,
       purpose,
       storagePath,
@@ -115,18 +134,25 @@ async function storeDocument(
       sizeBytes: bytes.byteLength,
       sha256: await sha256Hex(bytes),
       extractedText: text.slice(0, MAX_TEXT_CHARS),
+    }, {
+      maxDocuments: deps.config.MAX_DOCUMENTS_PER_USER,
+      maxBytes: Math.floor(deps.config.MAX_DOCUMENT_MB_PER_USER * 1024 * 1024),
     });
-    log.info("document uploaded", {
-      user_id: user.id,
-      purpose,
-      kind,
-      size_bytes: bytes.byteLength,
-    });
-    return row;
   } catch (error) {
     await removeFile(deps.config.DATA_DIR, storagePath);
+    if (error instanceof DocumentQuotaError) throw new HttpError(409, error.message);
     throw error;
   }
+  // After the commit: a crash here leaves files without rows, never rows without files.
+  for (const path of recorded.removedPaths) await removeFile(deps.config.DATA_DIR, path);
+  log.info("document uploaded", {
+    user_id: user.id,
+    purpose,
+    kind,
+    size_bytes: bytes.byteLength,
+    superseded_removed: recorded.removedPaths.length,
+  });
+  return recorded.row;
 }
 
 async function readUpload(
@@ -141,6 +167,7 @@ async function readUpload(
     );
   }
   const body = await readBodyWithLimit(c.req.raw, maxFileBytes + MULTIPART_OVERHEAD_BYTES);
+  assertMultipartParts(body, contentType, MAX_UPLOAD_PARTS);
   let form: FormData;
   try {
     form = await new Response(body, { headers: { "content-type": contentType } }).formData();
@@ -163,11 +190,25 @@ async function readUpload(
 /** Registers the `/jd_resume` routes. */
 export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
   const maxFileBytes = Math.floor(deps.config.MAX_UPLOAD_MB * 1024 * 1024);
+  const reader = createDocumentReader({
+    concurrency: deps.config.DOCUMENT_READ_CONCURRENCY,
+    queueLength: deps.config.DOCUMENT_READ_QUEUE,
+    maxPages: deps.config.DOCUMENT_MAX_PAGES,
+    timeoutSeconds: deps.config.DOCUMENT_READ_TIMEOUT_S,
+    memoryMb: deps.config.DOCUMENT_READ_MEMORY_MB,
+  });
   const uploadResponses = {
     201: { description: "Stored; text extracted", schema: documentOut },
     400: { description: "Malformed body" },
-    413: { description: `Larger than MAX_UPLOAD_MB` },
+    409: { description: "Over the per-user document quota" },
+    413: { description: `Larger than MAX_UPLOAD_MB, or too many multipart parts` },
     415: { description: "Not a PDF, DOCX, TXT or Markdown file" },
+    422: {
+      description:
+        "No field `file`, or the document cannot be read: damaged, no text, too many pages, or over the time or memory limit",
+    },
+    429: { description: "Another of your documents is still being read (`Retry-After`)" },
+    503: { description: "Too many documents are being read (`Retry-After`)" },
   };
 
   api.route({
@@ -200,6 +241,7 @@ export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
       }
       const row = await storeDocument(
         deps,
+        reader,
         user,
         "jd",
         new TextEncoder().encode(parsed.data.text),
@@ -209,7 +251,7 @@ export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
     }
     const upload = await readUpload(c, maxFileBytes);
     return c.json(
-      toDocumentOut(await storeDocument(deps, user, "jd", upload.bytes, upload.name)),
+      toDocumentOut(await storeDocument(deps, reader, user, "jd", upload.bytes, upload.name)),
       201,
     );
   });
@@ -227,7 +269,7 @@ export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
   }, async (c, { user }) => {
     const upload = await readUpload(c, maxFileBytes);
     return c.json(
-      toDocumentOut(await storeDocument(deps, user, "resume", upload.bytes, upload.name)),
+      toDocumentOut(await storeDocument(deps, reader, user, "resume", upload.bytes, upload.name)),
       201,
     );
   });

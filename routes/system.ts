@@ -30,8 +30,9 @@ const docsPage = `<!doctype html>
 </body>
 </html>`;
 
-const docsInit =
-  `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", persistAuthorization: true });`;
+// No validator badge: it would load an image from validator.swagger.io, which the CSP refuses.
+const docsInit = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", ` +
+  `persistAuthorization: true, validatorUrl: null });`;
 
 /** Registers health, OpenAPI and docs routes. Call after every API route is registered. */
 export function registerSystemRoutes(
@@ -40,8 +41,12 @@ export function registerSystemRoutes(
   deps: AppDeps,
   version: string,
 ): void {
+  // Checks that arrive while one is under way share its answer, so that
+  // monitors polling a busy database do not queue a statement each.
+  let pinging: Promise<boolean> | undefined;
   app.get("/health", async (c) => {
-    const database = await ping(deps.database.db);
+    pinging ??= ping(deps.database.db).finally(() => pinging = undefined);
+    const database = await pinging;
     return c.json(
       {
         status: database ? "ok" : "degraded",

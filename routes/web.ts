@@ -24,13 +24,8 @@ const assetTypes: Record<string, string> = {
   "dashboard.js": "text/javascript; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
 };
-const pageHeaders = {
-  "cache-control": "no-cache",
-  "x-content-type-options": "nosniff",
-  // Everything the pages load comes from this service; the socket too ('self' covers ws: and wss:).
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; " +
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-};
+// Content-Security-Policy and nosniff come from http/security_headers.ts, for every response.
+const pageHeaders = { "cache-control": "no-cache" };
 
 /** The files the pages are made of, by name, in memory. */
 type Assets = Map<string, Uint8Array<ArrayBuffer>>;
@@ -137,7 +132,6 @@ export function registerWebRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       return c.body((await assets()).get(name)!, 200, {
         "content-type": type,
         "cache-control": "no-cache",
-        "x-content-type-options": "nosniff",
       });
     } catch {
       return c.json({ detail: "The web pages could not be built; see the server log." }, 503);

@@ -10,9 +10,10 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { DatabaseLockedError, openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { createPasswordHasher } from "../auth/passwords.ts";
-import { createAccount, UsernameTakenError } from "../auth/accounts.ts";
+import { createAccount, passwordPolicy, UsernameTakenError } from "../auth/accounts.ts";
 import { userTypes } from "../db/schema.ts";
 import { setLogLevel } from "../log.ts";
+import { prepareDataDir } from "../media/storage.ts";
 
 const args = z.tuple([
   z.string().regex(/^[A-Za-z0-9_.@-]{3,50}$/, "username: 3-50 letters, digits or _ . @ -"),
@@ -27,16 +28,18 @@ if (!parsed.success) {
 }
 const [username, userType] = parsed.data;
 const password = Deno.env.get("NEW_USER_PASSWORD") ?? prompt(`Password for ${username}:`) ?? "";
-if (password.length < 8 || password.length > 128) {
-  console.error("The password must be 8 to 128 characters long.");
+const policy = passwordPolicy.safeParse(password);
+if (!policy.success) {
+  console.error(`The password ${policy.error.issues[0].message}.`);
   Deno.exit(2);
 }
 
 try {
   const config = await loadConfig();
   setLogLevel("warn");
+  await prepareDataDir(config.DATA_DIR);
   const database = await openDatabase(config);
-  const passwords = createPasswordHasher(1);
+  const passwords = createPasswordHasher({ workers: 1 });
   try {
     await migrate(database.db);
     const user = await createAccount(database.db, passwords, { username, password, userType });

@@ -4,7 +4,7 @@ import type { Evaluation, InterviewEngine, QuestionToEvaluate, ReportItem } from
 import { FallbackEngine } from "../ai/fallback.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
 import { OpenAiTranscriber } from "../ai/transcription.ts";
-import { splitWav } from "../ai/wav.ts";
+import { readWavPieces } from "../ai/wav.ts";
 import {
   anthropicError,
   anthropicMessage,
@@ -760,7 +760,7 @@ Deno.test("offline planning honours difficulty and validates the language", asyn
 // ---------------------------------------------------------------- transcription
 
 /** A PCM WAV of `seconds` of silence at 16 kHz mono, as finalization extracts. */
-function wav(seconds: number): Uint8Array {
+function wav(seconds: number): Uint8Array<ArrayBuffer> {
   const samples = 16_000 * seconds;
   const out = new Uint8Array(44 + samples * 2);
   const view = new DataView(out.buffer);
@@ -783,6 +783,14 @@ function wav(seconds: number): Uint8Array {
   return out;
 }
 
+/** Writes `bytes` to a temporary file, removed when the test process ends, and returns its path. */
+async function tempFile(bytes: Uint8Array): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "interviewer-wav-", suffix: ".wav" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(path));
+  await Deno.writeFile(path, bytes);
+  return path;
+}
+
 Deno.test("transcription posts the WAV as multipart and returns the text", async () => {
   await withServer(async (server) => {
     server.script = () => transcriptionReply("Ich habe PostgreSQL betrieben.");
@@ -793,7 +801,7 @@ Deno.test("transcription posts the WAV as multipart and returns the text", async
     }));
     assert.ok(transcriber);
     const audio = wav(1);
-    const result = await transcriber.transcribe(audio, { language: "de-CH" });
+    const result = await transcriber.transcribe(await tempFile(audio), { language: "de-CH" });
     assert.deepEqual(result, {
       text: "Ich habe PostgreSQL betrieben.",
       engine: "transcription:whisper-1",
@@ -824,7 +832,7 @@ Deno.test("transcription retries a 500, splits long recordings, and skips empty 
       policy: { timeoutMs: 5_000, maxRetries: 2, baseDelayMs: 10 },
       maxUploadBytes: 40_000, // about 1.25 s of audio per piece
     });
-    const result = await transcriber.transcribe(wav(3), {});
+    const result = await transcriber.transcribe(await tempFile(wav(3)), {});
     assert.equal(result.text, "part 1 part 2 part 3");
     assert.equal(server.requests.length, 4);
     const sizes = server.requests.slice(1).map((r) => (r.form?.file as RecordedFile).bytes.length);
@@ -834,7 +842,7 @@ Deno.test("transcription retries a 500, splits long recordings, and skips empty 
     assert.equal(server.requests[1].form?.language, undefined);
 
     const before = server.requests.length;
-    assert.deepEqual(await transcriber.transcribe(wav(0), {}), {
+    assert.deepEqual(await transcriber.transcribe(await tempFile(wav(0)), {}), {
       text: "",
       engine: "transcription:whisper-large-v3",
     });
@@ -851,7 +859,7 @@ Deno.test("transcription failures are ProviderErrors with a bounded number of at
       policy: { timeoutMs: 2_000, maxRetries: 1, baseDelayMs: 10 },
     });
     await assert.rejects(
-      transcriber.transcribe(wav(1), {}),
+      transcriber.transcribe(await tempFile(wav(1)), {}),
       /HTTP 500 from transcription:whisper-1/,
     );
     assert.equal(server.requests.length, 2);
@@ -869,9 +877,56 @@ Deno.test("createTranscriber defaults its URL and key to the provider's", () => 
   assert.ok(createTranscriber(config));
 });
 
-Deno.test("splitWav leaves small or foreign files whole", () => {
+Deno.test("readWavPieces reads small files whole and refuses large foreign ones", async () => {
   const small = wav(1);
-  assert.deepEqual(splitWav(small, 1_000_000), [small]);
-  const notWav = new TextEncoder().encode("not a wav at all");
-  assert.deepEqual(splitWav(notWav, 4), [notWav]);
+  assert.deepEqual(await Array.fromAsync(readWavPieces(await tempFile(small), 1_000_000)), [small]);
+  const notWav = await tempFile(new TextEncoder().encode("not a wav at all"));
+  assert.deepEqual(await Array.fromAsync(readWavPieces(notWav, 100)), [
+    new TextEncoder().encode("not a wav at all"),
+  ]);
+  await assert.rejects(
+    Array.fromAsync(readWavPieces(notWav, 4)),
+    RangeError,
+    "is not a PCM WAV that can be cut into pieces",
+  );
+});
+
+Deno.test("transcription of a long recording holds one upload in memory, not the file", async () => {
+  // 500 MB of samples (4 h 20 min at 16 kHz mono, what a 2 GB answer can give), as a sparse
+  // file: only the header is written.
+  const dataBytes = 500e6;
+  const header = wav(0);
+  new DataView(header.buffer).setUint32(4, 36 + dataBytes, true);
+  new DataView(header.buffer).setUint32(40, dataBytes, true);
+  const path = await tempFile(header);
+  await Deno.truncate(path, header.length + dataBytes);
+  await withServer(async (server) => {
+    let received = 0;
+    server.script = (request) => {
+      const file = request.form?.file as RecordedFile;
+      received += file.bytes.length - 44;
+      // The fake provider keeps every request; only the size is needed here.
+      file.bytes = new Uint8Array();
+      return transcriptionReply("words");
+    };
+    const transcriber = new OpenAiTranscriber({
+      baseUrl: server.url,
+      model: "whisper-1",
+      policy: { timeoutMs: 10_000, maxRetries: 0 },
+      maxUploadBytes: 4e6,
+    });
+    const before = Deno.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 5);
+    const result = await transcriber.transcribe(path, {}).finally(() => clearInterval(sampler));
+    assert.equal(received, dataBytes, "samples were lost");
+    assert.equal(server.requests.length, Math.ceil(dataBytes / (4e6 - 44)));
+    assert.match(result.text, /^words( words)+$/);
+    const grewMb = (peak - before) / 1e6;
+    // Read whole, the file alone is 500 MB; one piece at a time, growth is the garbage of pieces.
+    assert.ok(
+      grewMb < 0.6 * dataBytes / 1e6,
+      `memory grew by ${Math.round(grewMb)} MB for a ${dataBytes / 1e6} MB WAV`,
+    );
+  });
 });

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { detectDocumentKind } from "../documents/detect.ts";
-import { DocumentError, extractDocumentText } from "../documents/extract.ts";
+import { DocumentError, DOCX_XML_MAX_BYTES, extractDocumentText } from "../documents/extract.ts";
 import { listZipEntries, readZipEntry, ZipError } from "../documents/zip.ts";
 import { makeDocx, makePdf, makeZip } from "./fixtures/documents.ts";
+import { characterReferenceDocx, manyPagesPdf } from "./fixtures/hostile_documents.ts";
 import { concatBytes } from "../media/bytes.ts";
 
 const encoder = new TextEncoder();
@@ -268,7 +269,7 @@ Deno.test("docx: truncated or corrupt archives raise DocumentError", async () =>
   }
 });
 
-Deno.test("docx: a zip bomb is stopped at the 50 MB cap", async () => {
+Deno.test("docx: a zip bomb is stopped at the 16 MB cap", async () => {
   const bomb = await makeZip([
     { name: "word/document.xml", data: new Uint8Array(60 * 1024 * 1024), declaredSize: 1000 },
   ]);
@@ -277,7 +278,8 @@ Deno.test("docx: a zip bomb is stopped at the 50 MB cap", async () => {
   await assert.rejects(
     extractDocumentText(bomb, "docx"),
     (error: unknown) =>
-      error instanceof DocumentError && /expands to more than 52428800 bytes/.test(error.message),
+      error instanceof DocumentError &&
+      error.message.includes(`expands to more than ${DOCX_XML_MAX_BYTES} bytes`),
   );
 });
 
@@ -457,4 +459,50 @@ Deno.test("property: damaged DOCX and PDF files only ever raise DocumentError", 
     }),
     { numRuns: 300 },
   );
+});
+
+// --- hostile documents (issue 8) -------------------------------------------------
+
+Deno.test("text: ten million blank lines are collapsed without overflowing the stack", async () => {
+  const bytes = encoder.encode(`top\n${"\n".repeat(10_000_000)}bottom`);
+  assert.equal(await extractDocumentText(bytes, "text"), "top\n\n\nbottom");
+});
+
+Deno.test("pdf: the page count is checked before any page is read", async () => {
+  const pdf = await manyPagesPdf(20_000);
+  const started = performance.now();
+  await assert.rejects(
+    extractDocumentText(pdf, "pdf", { maxPages: 200, maxTextChars: 1000 }),
+    (error: unknown) =>
+      error instanceof DocumentError &&
+      error.message ===
+        "The PDF has 20,000 pages; at most 200 are read. Upload a shorter document.",
+  );
+  assert.ok(performance.now() - started < 5000);
+});
+
+Deno.test("pdf: pages stop being read at the text cap", async () => {
+  const lines = Array.from({ length: 400 }, (_, i) => `Line ${i + 1} of a long document`);
+  const text = await extractDocumentText(makePdf(lines), "pdf", {
+    maxPages: 200,
+    maxTextChars: 100,
+  });
+  assert.ok(text.length <= 100, `${text.length} characters`);
+  assert.ok(text.startsWith("Line 1 of a long document\nLine 2"));
+});
+
+Deno.test("docx: character references are decoded only up to the text cap", async () => {
+  const docx = await characterReferenceDocx(15 * 1024 * 1024);
+  const started = performance.now();
+  const text = await extractDocumentText(docx, "docx", { maxPages: 1, maxTextChars: 1000 });
+  assert.equal(text, "A".repeat(1000));
+  assert.ok(performance.now() - started < 3000);
+});
+
+Deno.test("docx: empty paragraphs, deep nesting and stray brackets are scanned in one pass", async () => {
+  const xml = `<w:document><w:body>${"<w:p/>".repeat(2_000_000)}` +
+    `<w:p>${"<w:r>".repeat(100_000)}<w:t>deep</w:t>${"</w:r>".repeat(100_000)}</w:p>` +
+    `<w:p><w:r><w:t>a${"<".repeat(1_000_000)}b</w:t></w:r></w:p></w:body></w:document>`;
+  const text = await extractDocumentText(await docxWithXml(xml), "docx");
+  assert.equal(text, "deep\nab");
 });

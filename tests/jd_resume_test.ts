@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
 import { makeDocx, makePdf, makeZip } from "./fixtures/documents.ts";
+import { eq } from "drizzle-orm";
+import { documents, interviews } from "../db/schema.ts";
 
 const encoder = new TextEncoder();
 
@@ -284,9 +286,11 @@ dbTest("a client file name is only metadata and never reaches the file system", 
     assert.match(body.path, new RegExp(`^uploads/resume/${eve.id}/${UUID}\\.txt$`), name);
     paths.push(body.path);
   }
+  // The first upload was superseded twice and no interview used it, so it is gone.
+  const kept = paths.slice(1);
   const files = await listFiles(t.deps.config.DATA_DIR);
-  assert.deepEqual(files, [...paths].sort(), "only the server-named files exist");
-  for (const path of paths) {
+  assert.deepEqual(files, [...kept].sort(), "only the server-named files exist");
+  for (const path of kept) {
     assert.deepEqual(await Deno.readFile(join(t.deps.config.DATA_DIR, path)), bytes);
   }
 });
@@ -437,4 +441,81 @@ dbTest("users only ever read their own documents", async () => {
   const annResume = await (await t.request("GET", "/jd_resume/resume", { token: ann.token }))
     .json();
   assert.equal(annResume.text, "Ann's CV: Haskell");
+});
+
+async function documentIds(t: TestApp, userId: number): Promise<number[]> {
+  const rows = await t.deps.database.db.select({ id: documents.id }).from(documents)
+    .where(eq(documents.userId, userId)).orderBy(documents.id);
+  return rows.map((row) => row.id);
+}
+
+async function uploadText(t: TestApp, purpose: "jd" | "resume", token: string, text: string) {
+  const response = await upload(t, purpose, token, fileForm(encoder.encode(text), "cv.txt"));
+  const body = await response.json();
+  assert.equal(response.status, 201, JSON.stringify(body));
+  return body as { id: number; path: string };
+}
+
+function startInterview(t: TestApp, token: string) {
+  return t.request("POST", "/interview/start_interview", {
+    token,
+    body: { interview_name: "Backend round", question_count: 1 },
+  });
+}
+
+dbTest("superseded uploads that no interview uses are deleted, rows and files", async () => {
+  const t = await setupApp();
+  const gus = await t.user("gus");
+  const resume = await uploadText(t, "resume", gus.token, "Resume: Go and PostgreSQL.");
+  const used = await uploadText(t, "jd", gus.token, "JD one: Go engineer.");
+  const started = await startInterview(t, gus.token);
+  assert.equal(started.status, 201);
+  const unused = await uploadText(t, "jd", gus.token, "JD two: Rust engineer.");
+  const previous = await uploadText(t, "jd", gus.token, "JD three: Python engineer.");
+  const current = await uploadText(t, "jd", gus.token, "JD four: Java engineer.");
+
+  // Kept: the resume, the JD an interview refers to, the JD just superseded
+  // (a start_interview may still be using it) and the current one.
+  assert.deepEqual(await documentIds(t, gus.id), [resume.id, used.id, previous.id, current.id]);
+  const files = await listFiles(t.deps.config.DATA_DIR);
+  assert.deepEqual(files, [resume.path, used.path, previous.path, current.path].sort());
+  assert.ok(!files.includes(unused.path));
+  const [interview] = await t.deps.database.db.select().from(interviews)
+    .where(eq(interviews.userId, gus.id));
+  assert.equal(interview.jdDocumentId, used.id);
+  const jd = await (await t.request("GET", "/jd_resume/jd", { token: gus.token })).json();
+  assert.equal(jd.id, current.id);
+  assert.equal(jd.text, "JD four: Java engineer.");
+});
+
+dbTest("a user over the document quota gets 409 and nothing changes", async () => {
+  // 5 documents, 1 KB: an interview keeps each JD it was started with.
+  const t = await setupApp({ MAX_DOCUMENTS_PER_USER: "5", MAX_DOCUMENT_MB_PER_USER: "0.001" });
+  const hal = await t.user("hal");
+  for (let index = 1; index <= 5; index++) {
+    await uploadText(t, "jd", hal.token, `JD ${index}: Go engineer.`);
+    assert.equal((await startInterview(t, hal.token)).status, 201);
+  }
+  const before = await documentIds(t, hal.id);
+  const filesBefore = await listFiles(t.deps.config.DATA_DIR);
+  const refused = await upload(t, "jd", hal.token, fileForm(encoder.encode("JD 6"), "six.txt"));
+  assert.equal(refused.status, 409);
+  assert.match((await refused.json()).detail, /already keep 5 documents, the most allowed/);
+  assert.deepEqual(await documentIds(t, hal.id), before);
+  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), filesBefore);
+
+  const ida = await t.user("ida");
+  await uploadText(t, "resume", ida.token, "r".repeat(600));
+  const tooMuch = await upload(
+    t,
+    "jd",
+    ida.token,
+    fileForm(encoder.encode("j".repeat(600)), "j.txt"),
+  );
+  assert.equal(tooMuch.status, 409);
+  assert.match(
+    (await tooMuch.json()).detail,
+    /would take your documents to 0\.0011 MB, over the 0\.001 MB allowed per account/,
+  );
+  assert.equal((await documentIds(t, ida.id)).length, 1);
 });

@@ -217,6 +217,9 @@ Deno.test("the limits table names every variable with its default", () => {
       "MAX_QUEUED_KB",
       "MAX_ANSWER_MB",
       "MAX_CONNECTIONS_PER_USER",
+      "MAX_QUEUED_MESSAGES",
+      "MAX_OUTBOUND_KB",
+      "MAX_ERROR_REPLIES",
     ] as const
   ) {
     const row = new RegExp(`^\\|\\s*\`${name}\`\\s*\\|\\s*${defaults[name]}\\s*\\|`, "m");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { concatBytes, crc32 } from "../media/bytes.ts";
 import {
+  checksumMatches,
   type ClientMessage,
   decodeFrame,
   parseClientMessage,
@@ -36,6 +37,8 @@ class FakeServer {
   readonly data = new Map<string, Uint8Array>();
   readonly ended = new Set<string>();
   readonly frames: ReceivedFrame[] = [];
+  /** Frames whose CRC-32 covers the header too. */
+  sealedFrames = 0;
   readonly messages: ClientMessage[] = [];
   readonly totalQuestions = 2;
   question = 1;
@@ -142,6 +145,7 @@ class FakeServer {
         max_frame_bytes: 64 * 1024,
         max_answer_bytes: 1 << 30,
         max_queued_bytes: 16 << 20,
+        max_queued_messages: 4096,
         answer_time_limit_s: 120,
         reconnect_grace_s: 60,
       },
@@ -180,6 +184,7 @@ class FakeServer {
     const frame = decodeFrame(data);
     const { questionId, stream, seq, offset, payload } = frame;
     this.frames.push({ questionId, stream, seq, offset, length: payload.length });
+    if (frame.crcCoversHeader) this.sealedFrames++;
     const where = { question_id: questionId, stream };
     if (!this.streams || questionId !== this.question) {
       return send({ type: "error", code: "answer_not_started", message: "start first", ...where });
@@ -192,7 +197,7 @@ class FakeServer {
       const expected = code === "overloaded" ? undefined : have.length;
       return send({ type: "error", code, message: code, ...where, expected_offset: expected });
     }
-    if (frame.crc32 !== undefined && frame.crc32 !== crc32(payload)) {
+    if (!checksumMatches(data, frame, crc32)) {
       return send({ type: "error", code: "checksum_mismatch", message: "crc", ...where });
     }
     if (offset + payload.length > have.length) {
@@ -331,6 +336,7 @@ Deno.test("uploads two answers byte-identically and stays closed after close 100
     fake.frames.every((frame) => frame.length <= 64 * 1024 - 24),
     "frames respect max_frame_bytes",
   );
+  assert.equal(fake.sealedFrames, fake.frames.length, "every frame's checksum covers its header");
   assert.equal((await nextQuestion).question_id, 2);
 
   const completed = subject.waitFor("completed", undefined, WAIT_MS);

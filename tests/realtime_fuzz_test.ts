@@ -20,7 +20,12 @@ const frameArbitrary = fc.record({
   offset: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
   crc32: fc.option(fc.nat({ max: 2 ** 32 - 1 }), { nil: undefined }),
   payload: fc.uint8Array({ maxLength: 512 }),
-});
+}).chain((frame) =>
+  frame.crc32 === undefined ? fc.constant(frame) : fc.constantFrom(frame, {
+    ...frame,
+    crcCoversHeader: true as const,
+  })
+);
 
 Deno.test("frames survive encoding and decoding unchanged", () => {
   fc.assert(

@@ -55,7 +55,7 @@ export function testDatabase(): Promise<Database> {
 /** Empties every table and restarts ids. */
 export async function resetDatabase(database: Database): Promise<void> {
   await database.db.execute(
-    sql`truncate users, documents, interviews, question_answers, login_throttle, transcript_segments,
-      proctoring_events, jobs, event_payloads restart identity cascade`,
+    sql`truncate users, documents, interviews, question_answers, login_throttle, address_throttle,
+      transcript_segments, proctoring_events, jobs, event_payloads restart identity cascade`,
   );
 }

@@ -140,3 +140,79 @@ export async function handshakeStatus(
     connection.close();
   }
 }
+
+/**
+ * A WebSocket client over raw TCP that writes messages and never reads what
+ * the server sends after the handshake, like a hostile or stuck client.
+ * Writes start failing once the server closes the connection.
+ */
+export class DeafPeer {
+  private constructor(private readonly connection: Deno.Conn) {}
+
+  /** Opens `url` (`ws://`), reads the handshake's answer and nothing after it. */
+  static async open(url: string): Promise<DeafPeer> {
+    const target = new URL(url);
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    const connection = await Deno.connect({
+      hostname: target.hostname,
+      port: Number(target.port),
+    });
+    const request = [
+      `GET ${target.pathname}${target.search} HTTP/1.1`,
+      `Host: ${target.host}`,
+      "Connection: Upgrade",
+      "Upgrade: websocket",
+      "Sec-WebSocket-Version: 13",
+      `Sec-WebSocket-Key: ${key}`,
+    ].join("\r\n") + "\r\n\r\n";
+    await connection.write(new TextEncoder().encode(request));
+    // The server says nothing before the handshake's end, so byte by byte reads no further.
+    let head = "";
+    const byte = new Uint8Array(1);
+    while (!head.endsWith("\r\n\r\n")) {
+      if (await connection.read(byte) === null) break;
+      head += String.fromCharCode(byte[0]);
+    }
+    if (!head.startsWith("HTTP/1.1 101")) {
+      connection.close();
+      throw new Error(`the handshake to ${url} was answered ${head.split("\r\n")[0]}`);
+    }
+    return new DeafPeer(connection);
+  }
+
+  /** Encodes one client message (masked with a zero key, which leaves the bytes as they are). */
+  static encode(payload: Uint8Array | string): Uint8Array<ArrayBuffer> {
+    const text = typeof payload === "string";
+    const body = text ? new TextEncoder().encode(payload) : payload;
+    const length = body.byteLength;
+    const lengthBytes = length < 126 ? 0 : length < 65536 ? 2 : 8;
+    const frame = new Uint8Array(2 + lengthBytes + 4 + length);
+    const view = new DataView(frame.buffer);
+    frame[0] = 0x80 | (text ? 0x1 : 0x2);
+    if (lengthBytes === 0) frame[1] = 0x80 | length;
+    else if (lengthBytes === 2) {
+      frame[1] = 0x80 | 126;
+      view.setUint16(2, length);
+    } else {
+      frame[1] = 0x80 | 127;
+      view.setBigUint64(2, BigInt(length));
+    }
+    frame.set(body, 2 + lengthBytes + 4);
+    return frame;
+  }
+
+  /** Writes already encoded messages; rejects once the server has closed the connection. */
+  async write(bytes: Uint8Array): Promise<void> {
+    let written = 0;
+    while (written < bytes.byteLength) {
+      written += await this.connection.write(bytes.subarray(written));
+    }
+  }
+
+  /** Drops the connection. */
+  close(): void {
+    try {
+      this.connection.close();
+    } catch { /* already closed */ }
+  }
+}
