@@ -17,6 +17,7 @@ import { registerInterviewRoutes } from "./routes/interview.ts";
 import { registerPerformanceRoutes } from "./routes/performance.ts";
 import { registerSystemRoutes } from "./routes/system.ts";
 import { registerRecordingRoutes } from "./routes/recordings.ts";
+import { registerLinkRoutes } from "./routes/links.ts";
 import { registerRealtimeRoutes } from "./routes/realtime.ts";
 import { registerWebRoutes } from "./routes/web.ts";
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerInterviewRoutes(api, deps);
   registerPerformanceRoutes(api, deps);
   registerRecordingRoutes(api, deps);
+  registerLinkRoutes(api, deps);
   if (deps.hub) registerRealtimeRoutes(app, deps, deps.hub);
   registerWebRoutes(app, deps);
   registerSystemRoutes(app, api, deps, VERSION);

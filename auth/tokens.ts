@@ -7,13 +7,16 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import { log } from "../log.ts";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../media/storage.ts";
+import { createLinkSigner, type LinkSigner } from "./signed_links.ts";
 
 const ALGORITHM = "HS256";
 const ISSUER = "ai-interviewer";
 const AUDIENCE = "ai-interviewer-api";
 
-/** Issues and verifies access tokens. */
+/** Issues and verifies access tokens, and the signed links derived from the same secret. */
 export interface TokenService {
+  /** Short-lived links for media players and downloads, which cannot send the token. */
+  links: LinkSigner;
   /** Signs a token for user `userId`; `expiresIn` is in seconds. */
   issue(userId: number): Promise<{ token: string; expiresIn: number }>;
   /** Returns the user id the token was issued for, or throws {@link InvalidTokenError}. */
@@ -28,6 +31,7 @@ export class InvalidTokenError extends Error {
 /** Creates a token service for `secret`, issuing tokens valid for `ttlSeconds`. */
 export function createTokenService(secret: Uint8Array, ttlSeconds: number): TokenService {
   return {
+    links: createLinkSigner(secret),
     async issue(userId) {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })

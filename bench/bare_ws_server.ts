@@ -21,7 +21,7 @@ import {
   PROTOCOL_VERSION,
   type StreamName,
 } from "../realtime/frame.ts";
-import type { ServerMessage, SessionMessage } from "../realtime/protocol.ts";
+import { MAX_SEGMENTS, type ServerMessage, type SessionMessage } from "../realtime/protocol.ts";
 
 const MAX_FRAME_BYTES = 4096 * 1024;
 
@@ -48,6 +48,7 @@ function sessionMessage(interviewId: number): SessionMessage {
       max_queued_messages: 4096,
       answer_time_limit_s: 10_800,
       reconnect_grace_s: 60,
+      max_segments: MAX_SEGMENTS,
     },
   };
 }

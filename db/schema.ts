@@ -103,6 +103,13 @@ export type AnswerSource = "typed" | "transcript" | "speech_to_text";
 export interface AnswerMedia {
   streams: ("camera" | "screen" | "audio")[];
   mimeTypes: Partial<Record<"camera" | "screen" | "audio", string>>;
+  /**
+   * The segment being recorded, when a page continued the answer after a
+   * reload (absent: 0). Finalization joins segments 0 to this one.
+   */
+  segment?: number;
+  /** Streams of that segment, when it declared fewer than `streams` (which stays the answer's). */
+  segmentStreams?: ("camera" | "screen" | "audio")[];
   /** The 16 kHz mono WAV made for transcription, relative to DATA_DIR. */
   wavPath?: string;
   /** Bytes received per stream when the answer was finalized. */

@@ -36,6 +36,8 @@ export interface RouteSpec {
   roles?: readonly UserType[];
   /** Also accept the token as `?token=`, for URLs a browser loads itself (media players). */
   tokenInQuery?: boolean;
+  /** Also accept a signed link to this path (auth/signed_links.ts) instead of a token. */
+  signedLink?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: { schema: z.ZodType; types: readonly BodyType[] };
@@ -65,7 +67,7 @@ export type RouteHandler<S extends RouteSpec> = (
 /** Resolves the bearer token of a request to a user, or throws a 401 {@link HttpError}. */
 export type Authenticator = (
   c: Context<AppEnv>,
-  options: { tokenInQuery: boolean },
+  options: { tokenInQuery: boolean; signedLink: boolean },
 ) => Promise<AuthUser>;
 
 function parseOrThrow<T extends z.ZodType>(
@@ -140,7 +142,10 @@ export class Api {
       if (!readsOwnBody) await refuseDeclaredOversize(c.req.raw, this.maxBodyBytes);
       let user: AuthUser | undefined;
       if (spec.roles) {
-        user = await this.authenticate(c, { tokenInQuery: spec.tokenInQuery === true });
+        user = await this.authenticate(c, {
+          tokenInQuery: spec.tokenInQuery === true,
+          signedLink: spec.signedLink === true,
+        });
         if (!spec.roles.includes(user.userType)) {
           throw new HttpError(403, `This action needs one of the roles: ${spec.roles.join(", ")}.`);
         }

@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv, Authenticator, AuthUser } from "./api.ts";
 import { HttpError } from "./errors.ts";
 import { InvalidTokenError, type TokenService } from "../auth/tokens.ts";
+import { InvalidLinkError } from "../auth/signed_links.ts";
 import type { Db } from "../db/client.ts";
 import { findUserById } from "../db/users.ts";
 
@@ -32,24 +33,44 @@ export async function userForToken(db: Db, tokens: TokenService, token: string):
     }
     throw error;
   }
+  return await loadUser(db, userId);
+}
+
+async function loadUser(db: Db, userId: number): Promise<AuthUser> {
   const user = await findUserById(db, userId);
   if (!user) throw unauthorized("The account of this token no longer exists. Log in again.");
   return { id: user.id, username: user.username, userType: user.userType };
 }
 
+/** The user of a signed link to this request's path, or null when the request carries none. */
+async function userForLink(
+  c: Context<AppEnv>,
+  db: Db,
+  tokens: TokenService,
+): Promise<AuthUser | null> {
+  let userId: number | null;
+  try {
+    userId = await tokens.links.verify(c.req.path, new URL(c.req.url).searchParams);
+  } catch (error) {
+    if (error instanceof InvalidLinkError) throw unauthorized(error.message);
+    throw error;
+  }
+  return userId === null ? null : await loadUser(db, userId);
+}
+
 /** Creates the authenticator used by protected routes. */
 export function createAuthenticator(db: Db, tokens: TokenService): Authenticator {
-  return (c: Context<AppEnv>, options) => {
+  return async (c: Context<AppEnv>, options) => {
+    const linked = options.signedLink ? await userForLink(c, db, tokens) : null;
+    if (linked) return linked;
     const header = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ??
       (options.tokenInQuery ? c.req.query("token") : undefined);
     if (!token) {
-      return Promise.reject(
-        unauthorized(
-          "Not authenticated: send Authorization: Bearer <access_token> from /auth/login.",
-        ),
+      throw unauthorized(
+        "Not authenticated: send Authorization: Bearer <access_token> from /auth/login.",
       );
     }
-    return userForToken(db, tokens, token);
+    return await userForToken(db, tokens, token);
   };
 }

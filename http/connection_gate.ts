@@ -60,6 +60,12 @@ export class ConnectionGate {
   // Both in acceptance order, so the first one is always the oldest.
   readonly #pending = new Set<GateConnection>();
   readonly #pendingByAddress = new Map<string, Set<GateConnection>>();
+  // Pending connections that sent part of their headers and stopped, in the
+  // order they did: evicted before those whose bytes may not have been read yet.
+  readonly #stalled = new Set<GateConnection>();
+  readonly #stalledByAddress = new Map<string, Set<GateConnection>>();
+  // Pending connections none of whose bytes have been read yet.
+  readonly #unread = new Set<GateConnection>();
   readonly #active = new Set<GateConnection>();
   readonly #activeByAddress = new Map<string, number>();
   #refusing = 0;
@@ -87,23 +93,57 @@ export class ConnectionGate {
 
   /**
    * Registers a newly accepted connection as pending. When this exceeds the
-   * pending limits, the oldest pending connection (of the same address first,
-   * then of everyone) is closed: a real client sends its headers within
-   * milliseconds, so the oldest one waiting is the likeliest attacker, and a
-   * flood can never keep a new connection from getting in.
+   * pending limits, a pending connection (of the same address first, then of
+   * everyone) is closed: the oldest of those that sent part of their headers
+   * and stopped, else the oldest. A real client sends its headers within
+   * milliseconds, so a stalled or old one is the likeliest attacker, and a
+   * flood can never keep a new connection from getting in. Preferring stalled
+   * ones keeps a real client whose headers wait unread behind a burst of
+   * accepts from being taken for the oldest.
    */
   admit(conn: GateConnection): void {
     this.#entries.set(conn, { state: "pending", since: this.#now(), requests: 0 });
     this.#pending.add(conn);
+    this.#unread.add(conn);
     let ofAddress = this.#pendingByAddress.get(conn.address);
     if (!ofAddress) this.#pendingByAddress.set(conn.address, ofAddress = new Set());
     ofAddress.add(conn);
     if (ofAddress.size > this.limits.maxPerAddress) {
-      this.#evict(ofAddress.values().next().value!, "evicted_pending");
+      this.#evict(
+        firstOf(this.#stalledByAddress.get(conn.address)) ?? firstOf(ofAddress)!,
+        "evicted_pending",
+      );
     }
     if (this.#pending.size > this.limits.maxPending) {
-      this.#evict(this.#pending.values().next().value!, "evicted_pending");
+      this.#evict(firstOf(this.#stalled) ?? firstOf(this.#pending)!, "evicted_pending");
     }
+  }
+
+  /**
+   * True when admitting one more connection would have to evict a pending
+   * connection none of whose bytes have been read yet (no stalled one to
+   * evict instead).
+   */
+  wouldEvictUnread(): boolean {
+    return this.#pending.size >= this.limits.maxPending && this.#stalled.size === 0 &&
+      this.#unread.size > 0;
+  }
+
+  /** Notes that a pending connection's first bytes have been read. */
+  read(conn: GateConnection): void {
+    this.#unread.delete(conn);
+  }
+
+  /**
+   * Notes that a pending connection sent part of its headers and the rest
+   * has not arrived: it becomes the first to go when room is needed.
+   */
+  stalled(conn: GateConnection): void {
+    if (this.#entries.get(conn)?.state !== "pending" || this.#stalled.has(conn)) return;
+    this.#stalled.add(conn);
+    let ofAddress = this.#stalledByAddress.get(conn.address);
+    if (!ofAddress) this.#stalledByAddress.set(conn.address, ofAddress = new Set());
+    ofAddress.add(conn);
   }
 
   /**
@@ -193,10 +233,10 @@ export class ConnectionGate {
     }
   }
 
-  /** Closes the oldest pending connection, if any, to free its descriptor. */
+  /** Closes the oldest stalled pending connection, else the oldest pending one, to free its descriptor. */
   evictOldestPending(): void {
-    const oldest = this.#pending.values().next().value;
-    if (oldest) this.#evict(oldest, "evicted_pending");
+    const victim = firstOf(this.#stalled) ?? firstOf(this.#pending);
+    if (victim) this.#evict(victim, "evicted_pending");
   }
 
   /** Adds one to the counter of `reason`. */
@@ -219,8 +259,16 @@ export class ConnectionGate {
 
   #leavePending(conn: GateConnection): void {
     this.#pending.delete(conn);
-    const ofAddress = this.#pendingByAddress.get(conn.address);
-    ofAddress?.delete(conn);
-    if (ofAddress?.size === 0) this.#pendingByAddress.delete(conn.address);
+    this.#unread.delete(conn);
+    this.#stalled.delete(conn);
+    for (const byAddress of [this.#pendingByAddress, this.#stalledByAddress]) {
+      const ofAddress = byAddress.get(conn.address);
+      ofAddress?.delete(conn);
+      if (ofAddress?.size === 0) byAddress.delete(conn.address);
+    }
   }
+}
+
+function firstOf<T>(set: Set<T> | undefined): T | undefined {
+  return set?.values().next().value;
 }

@@ -75,6 +75,8 @@ const PUMP_MAX_BYTES = 64 * 1024;
 /** How long a refused connection's remaining input is read before closing, so it gets the answer. */
 const LINGER_MS = 1000;
 const ACCEPT_BACKOFF_MS = 50;
+/** How long accepting may wait for the reads of just-accepted connections (see the accept loop). */
+const READ_GRACE_MS = 20;
 const LOG_INTERVAL_MS = 10_000;
 const CR = 13;
 const LF = 10;
@@ -205,10 +207,12 @@ export function openFrontDoor(options: FrontDoorOptions, handler: FetchHandler):
     while (true) {
       const n = await client.conn.read(buffer);
       if (n === null) return undefined;
+      gate.read(client);
       const chunk = buffer.slice(0, n);
       chunks.push(chunk);
       size += n;
       if (scanner.feed(chunk)) return chunks;
+      gate.stalled(client);
       if (size > options.maxHeaderBytes) {
         gate.count("header_too_large");
         await answerAndClose(
@@ -284,6 +288,13 @@ export function openFrontDoor(options: FrontDoorOptions, handler: FetchHandler):
 
   const accepting = (async () => {
     while (!closing) {
+      // A burst of accepts can outrun the reads of the connections just
+      // accepted. When the next accept would have to evict one of those
+      // unread ones (a real client's headers may be among them), let their
+      // reads run first, so that the eviction finds a stalled half-sent one.
+      for (let waited = 0; waited < READ_GRACE_MS && gate.wouldEvictUnread(); waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();

@@ -100,12 +100,29 @@ function operation(spec: RouteSpec): JsonSchema {
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
     operationId: `${spec.method}_${spec.path.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}`,
-    parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
+    parameters: [
+      ...parameters(spec.params, "path"),
+      ...parameters(spec.query, "query"),
+      ...(spec.signedLink ? signedLinkParameters : []),
+    ],
     ...(Object.keys(content).length ? { requestBody: { required: true, content } } : {}),
     responses,
     ...(spec.roles ? { security: [{ OAuth2PasswordBearer: [] }] } : {}),
   };
 }
+
+/** The query of a signed link (auth/signed_links.ts), which stands in for the token. */
+const signedLinkParameters: JsonSchema[] = [
+  ["uid", "integer", "The user the link was issued to"],
+  ["expires", "integer", "Unix time after which the link is refused"],
+  ["sig", "string", "HMAC-SHA-256 over the path, uid and expires"],
+].map(([name, type, description]) => ({
+  name,
+  in: "query",
+  required: false,
+  description: `Signed link: ${description}`,
+  schema: { type },
+}));
 
 /** Returns the OpenAPI 3.1 document describing `specs`. */
 export function buildOpenApiDocument(specs: RouteSpec[], version: string): JsonSchema {

@@ -32,8 +32,8 @@ import type { EventBus } from "../realtime/event_bus.ts";
 import type { StreamName } from "../realtime/protocol.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import { FfmpegError, type FfmpegPool } from "./ffmpeg.ts";
-import { extractWav, muxCombined, remuxWebm } from "./remux.ts";
-import { outputPath, removeStaging, stagedStream } from "./recordings.ts";
+import { concatWebm, extractWav, muxCombined, remuxWebm } from "./remux.ts";
+import { outputPath, removeStaging, segmentWebmPath, stagedStream } from "./recordings.ts";
 import { createFileAtomic } from "./storage.ts";
 import { log } from "../log.ts";
 
@@ -100,17 +100,30 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
       .then(() => outputPath(qa.interviewId, qa.questionId, file));
   const remuxed: Partial<Record<StreamName, { path: string }>> = {};
   for (const stream of media.streams) {
-    const staged = await stagedStream(deps.dataDir, qa.interviewId, qa.questionId, stream);
-    outputs.receivedBytes[stream] = staged.committed;
-    if (!staged.path || staged.committed === 0) {
+    const parts: { segment: number; path: string }[] = [];
+    outputs.receivedBytes[stream] = 0;
+    for (let segment = 0; segment <= (media.segment ?? 0); segment++) {
+      const staged = await stagedStream(
+        deps.dataDir,
+        qa.interviewId,
+        qa.questionId,
+        stream,
+        segment,
+      );
+      outputs.receivedBytes[stream] += staged.committed;
+      if (staged.path && staged.committed > 0) parts.push({ segment, path: staged.path });
+    }
+    if (parts.length === 0) {
       outputs.problems.push(`The ${labels[stream]} is empty: no media arrived.`);
       continue;
     }
-    const input = { path: staged.path };
     try {
       const path = await store(
         `${stream}.webm`,
-        (outputPath) => remuxWebm(deps.ffmpeg, input, { label: labels[stream], outputPath }),
+        (outputPath) =>
+          parts.length === 1
+            ? remuxWebm(deps.ffmpeg, { path: parts[0].path }, { label: labels[stream], outputPath })
+            : joinSegments(deps, qa, stream, parts, outputPath),
       );
       outputs.paths[stream] = path;
       remuxed[stream] = { path: join(deps.dataDir, path) };
@@ -119,11 +132,14 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
     }
   }
   if (remuxed.camera) {
-    const { camera, audio } = remuxed;
+    const { camera } = remuxed;
+    // A reload loses the unsent end of each stream's segment, by different amounts, so joined
+    // camera and microphone recordings drift apart; the camera's own sound stays in step.
+    const audio = (media.segment ?? 0) > 0 ? null : remuxed.audio ?? null;
     try {
       outputs.paths.combined = await store(
         "combined.webm",
-        (outputPath) => muxCombined(deps.ffmpeg, camera, audio ?? null, { outputPath }),
+        (outputPath) => muxCombined(deps.ffmpeg, camera, audio, { outputPath }),
       );
     } catch (error) {
       outputs.problems.push(describe(error));
@@ -146,6 +162,45 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
     }
   }
   return outputs;
+}
+
+/**
+ * Makes one recording of a stream recorded in several segments (the page
+ * was reloaded mid-answer): each segment is remuxed on its own, then they
+ * are joined in order. A segment that cannot be read (e.g. cut inside its
+ * header by the reload) is left out when another one can be.
+ */
+async function joinSegments(
+  deps: FinalizeDeps,
+  qa: QuestionAnswerRow,
+  stream: StreamName,
+  parts: { segment: number; path: string }[],
+  outputPath: string,
+): Promise<void> {
+  const label = labels[stream];
+  const remuxed: { path: string }[] = [];
+  let firstError: unknown;
+  for (const part of parts) {
+    const path = segmentWebmPath(deps.dataDir, qa.interviewId, qa.questionId, stream, part.segment);
+    try {
+      await remuxWebm(deps.ffmpeg, { path: part.path }, { label, outputPath: path });
+      remuxed.push({ path });
+    } catch (error) {
+      firstError ??= error;
+      log.warn("left out a segment of a recording that could not be read", {
+        question_answer_id: qa.id,
+        stream,
+        segment: part.segment,
+        error: describe(error),
+      });
+    }
+  }
+  if (remuxed.length === 0) throw firstError;
+  if (remuxed.length === 1) {
+    await Deno.copyFile(remuxed[0].path, outputPath);
+    return;
+  }
+  await concatWebm(deps.ffmpeg, remuxed, { label, outputPath });
 }
 
 /**

@@ -5,7 +5,9 @@
  * Layout of one answer, `recordings/<interview_id>/<question_id>/`:
  * `staging/<stream>.part` while a stream is open, `staging/<stream>.raw`
  * once the candidate ended it, then the finalized `<stream>.webm`,
- * `combined.webm` and `audio.wav`.
+ * `combined.webm` and `audio.wav`. Segment `n` > 0 of a stream (a
+ * continuation after a reload) is staged as `staging/<stream>.<n>.part`
+ * and `.raw`; segment 0 keeps the names of answers that have one segment.
  *
  * @module
  */
@@ -32,9 +34,22 @@ function stagingPaths(
   interviewId: number,
   questionId: number,
   stream: StreamName,
+  segment: number,
 ) {
   const dir = join(dataDir, answerDir(interviewId, questionId), "staging");
-  return { dir, part: join(dir, `${stream}.part`), raw: join(dir, `${stream}.raw`) };
+  const base = segment === 0 ? stream : `${stream}.${segment}`;
+  return { dir, part: join(dir, `${base}.part`), raw: join(dir, `${base}.raw`) };
+}
+
+/** Where finalization puts the remuxed segment `segment` of a stream before joining them. */
+export function segmentWebmPath(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+  stream: StreamName,
+  segment: number,
+): string {
+  return join(dataDir, answerDir(interviewId, questionId), "staging", `${stream}.${segment}.webm`);
 }
 
 /** Makes a created or renamed entry of `dir` durable, not only the file's data. */
@@ -103,14 +118,15 @@ export async function stagedAnswers(
   return found;
 }
 
-/** What is staged for one stream: its committed bytes, and whether it was ended. */
+/** What is staged for one segment of a stream: its committed bytes, and whether it was ended. */
 export async function stagedStream(
   dataDir: string,
   interviewId: number,
   questionId: number,
   stream: StreamName,
+  segment = 0,
 ): Promise<{ committed: number; ended: boolean; path: string | null }> {
-  const paths = stagingPaths(dataDir, interviewId, questionId, stream);
+  const paths = stagingPaths(dataDir, interviewId, questionId, stream, segment);
   const raw = await sizeOf(paths.raw);
   if (raw !== null) return { committed: raw, ended: true, path: paths.raw };
   const part = await sizeOf(paths.part);
@@ -142,15 +158,16 @@ export class StreamWriter {
     public ended: boolean,
   ) {}
 
-  /** Opens (creating if needed) the staging file of a stream. */
+  /** Opens (creating if needed) the staging file of a segment of a stream. */
   static async open(
     dataDir: string,
     interviewId: number,
     questionId: number,
     stream: StreamName,
+    segment = 0,
   ): Promise<StreamWriter> {
-    const paths = stagingPaths(dataDir, interviewId, questionId, stream);
-    const staged = await stagedStream(dataDir, interviewId, questionId, stream);
+    const paths = stagingPaths(dataDir, interviewId, questionId, stream, segment);
+    const staged = await stagedStream(dataDir, interviewId, questionId, stream, segment);
     if (staged.ended) return new StreamWriter(null, paths, staged.committed, true);
     await Deno.mkdir(paths.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const file = await Deno.open(paths.part, {

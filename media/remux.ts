@@ -85,6 +85,44 @@ export async function remuxWebm(
 }
 
 /**
+ * Joins seekable WebM recordings one after the other into one seekable WebM,
+ * copying the packets: the segments of a stream that successive recorders
+ * made (a page reloaded mid-answer starts a new recorder). Each input's
+ * timestamps are shifted to start where the one before it ends, so the
+ * result lasts the sum of their durations. The inputs must have the same
+ * streams and codecs, as recordings of one recorder setup do; remux live
+ * WebM first ({@link remuxWebm}), since the join needs each input's duration.
+ */
+export async function concatWebm(
+  pool: FfmpegPool,
+  inputs: MediaInput[],
+  options: MediaOptions & ToFile,
+): Promise<void> {
+  const label = options.label ?? "recording";
+  const named: Record<string, MediaInput> = {};
+  const labels: Record<string, string> = {};
+  inputs.forEach((input, index) => {
+    named[`part${index}.webm`] = input;
+    labels[`part${index}.webm`] = `${label} (part ${index + 1})`;
+  });
+  const list = ["ffconcat version 1.0", ...Object.keys(named).map((name) => `file ${name}`)];
+  named["list.txt"] = new TextEncoder().encode(list.join("\n") + "\n");
+  await runToOutput(pool, `Joining the parts of the ${label}`, labels, {
+    args: [
+      "-hide_banner",
+      ...["-f", "concat", "-safe", "0", "-i", "list.txt"],
+      ...["-map", "0:v?", "-map", "0:a?", "-c", "copy"],
+      ...BITEXACT,
+      ...["-y", "-f", "webm", "out.webm"],
+    ],
+    inputs: named,
+    output: "out.webm",
+    outputPath: options.outputPath,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/**
  * Makes one seekable WebM from the first video stream of the camera
  * recording and the first audio stream of the microphone recording; without
  * a microphone recording the camera's own audio is kept, if it has any.

@@ -29,6 +29,7 @@ import {
   type ErrorCode,
   FRAME_HEADER_BYTES,
   FrameError,
+  MAX_SEGMENTS,
   type MediaFrame,
   parseClientMessage,
   PROTOCOL_VERSION,
@@ -70,8 +71,17 @@ const FINALIZE_POLL_MS = 3000;
 
 interface OpenAnswer {
   qa: QuestionAnswerRow;
+  /** The segment being recorded; `writers` are its streams'. */
+  segment: number;
+  /** Bytes staged in earlier segments, counted against the answer's size limit. */
+  earlierBytes: number;
   writers: Map<StreamName, StreamWriter>;
   deadlineTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Streams of the segment being recorded. */
+function segmentStreams(qa: QuestionAnswerRow): StreamName[] {
+  return qa.media?.segmentStreams ?? qa.media?.streams ?? [];
 }
 
 /** The database's one-line reason for refusing a row, without the statement or its values. */
@@ -285,21 +295,29 @@ export class CandidateSession {
         max_queued_messages: this.ctx.config.MAX_QUEUED_MESSAGES,
         answer_time_limit_s: this.ctx.config.ANSWER_TIME_LIMIT_S,
         reconnect_grace_s: this.ctx.config.RECONNECT_GRACE_S,
+        max_segments: MAX_SEGMENTS,
       },
     };
     if (qa && qa.status !== "NEW") {
+      const segment = qa.media?.segment ?? 0;
       const streams: NonNullable<SessionMessage["answer"]>["streams"] = {};
-      for (const stream of qa.media?.streams ?? []) {
+      for (const stream of segmentStreams(qa)) {
         const staged = await stagedStream(
           this.ctx.config.DATA_DIR,
           this.interviewId,
           qa.questionId,
           stream,
+          segment,
         );
         streams[stream] = { committed: staged.committed, ended: staged.ended };
       }
-      session.answer = { question_id: qa.questionId, status: qa.status, streams };
-      this.answer = { qa, writers: new Map() };
+      session.answer = { question_id: qa.questionId, status: qa.status, segment, streams };
+      this.answer = {
+        qa,
+        segment,
+        earlierBytes: await this.stagedBytes(qa, segment),
+        writers: new Map(),
+      };
       if (qa.status === "RECORDING") this.armDeadline();
       else this.watchFinalization();
     }
@@ -372,6 +390,13 @@ export class CandidateSession {
       );
     }
     let row = qa;
+    const current = qa.media?.segment ?? 0;
+    const segment = message.segment ?? current;
+    if (qa.status === "NEW" && segment !== 0) {
+      return this.error("bad_message", "A new answer starts at segment 0.", {
+        question_id: qa.questionId,
+      });
+    }
     if (qa.status === "NEW") {
       const now = new Date();
       const [started] = await this.ctx.db.update(questionAnswers).set({
@@ -396,10 +421,32 @@ export class CandidateSession {
           question_id: qa.questionId,
         },
       );
+    } else if (segment === current + 1) {
+      if (!message.streams.every((stream) => qa.media?.streams.includes(stream))) {
+        return this.error(
+          "stream_not_open",
+          "A continued answer may only use the streams it started with.",
+          { question_id: qa.questionId },
+        );
+      }
+      const continued = await this.continueAnswer(qa, message.streams, segment);
+      if (!continued) return await this.startAnswer(message);
+      row = continued;
+    } else if (segment !== current) {
+      return this.error(
+        "bad_message",
+        `This answer is recording segment ${current}; continue with ${current} or ${current + 1}.`,
+        { question_id: qa.questionId },
+      );
     }
-    if (this.answer?.qa.id !== row.id) {
+    if (this.answer?.qa.id !== row.id || this.answer.segment !== segment) {
       this.closeWriters();
-      this.answer = { qa: row, writers: new Map() };
+      this.answer = {
+        qa: row,
+        segment,
+        earlierBytes: await this.stagedBytes(row, segment),
+        writers: new Map(),
+      };
     } else {
       this.answer.qa = row;
     }
@@ -410,6 +457,54 @@ export class CandidateSession {
       started_at: row.startedAt!.toISOString(),
       deadline: row.deadlineAt!.toISOString(),
     });
+  }
+
+  /**
+   * Moves a recording answer on to segment `segment`: what the earlier
+   * segment staged is ended as it is, and its streams take no more bytes.
+   * Returns the updated row, or undefined when the answer changed meanwhile.
+   */
+  private async continueAnswer(
+    qa: QuestionAnswerRow,
+    streams: StreamName[],
+    segment: number,
+  ): Promise<QuestionAnswerRow | undefined> {
+    const media = { ...qa.media!, segment };
+    if (streams.length < media.streams.length) media.segmentStreams = streams;
+    else delete media.segmentStreams;
+    for (const stream of segmentStreams(qa)) {
+      const writer = await StreamWriter.open(
+        this.ctx.config.DATA_DIR,
+        this.interviewId,
+        qa.questionId,
+        stream,
+        segment - 1,
+      );
+      await writer.end();
+    }
+    const [continued] = await this.ctx.db.update(questionAnswers).set({
+      media,
+      updatedAt: new Date(),
+    }).where(and(eq(questionAnswers.id, qa.id), eq(questionAnswers.status, "RECORDING")))
+      .returning();
+    return continued;
+  }
+
+  /** Bytes staged for `qa` in the segments before `segment`. */
+  private async stagedBytes(qa: QuestionAnswerRow, segment: number): Promise<number> {
+    let total = 0;
+    for (let earlier = 0; earlier < segment; earlier++) {
+      for (const stream of qa.media?.streams ?? []) {
+        total += (await stagedStream(
+          this.ctx.config.DATA_DIR,
+          this.interviewId,
+          qa.questionId,
+          stream,
+          earlier,
+        )).committed;
+      }
+    }
+    return total;
   }
 
   private armDeadline(): void {
@@ -438,7 +533,7 @@ export class CandidateSession {
    */
   private async writer(answer: OpenAnswer, stream: StreamName): Promise<StreamWriter> {
     if (answer.writers.size === 0) {
-      for (const declared of answer.qa.media?.streams ?? []) {
+      for (const declared of segmentStreams(answer.qa)) {
         answer.writers.set(
           declared,
           await StreamWriter.open(
@@ -446,6 +541,7 @@ export class CandidateSession {
             this.interviewId,
             answer.qa.questionId,
             declared,
+            answer.segment,
           ),
         );
       }
@@ -468,7 +564,7 @@ export class CandidateSession {
     if (!checksumMatches(bytes, frame, crc32)) return await this.checksumMismatch(frame);
     const answer = this.answerFor(frame.questionId);
     if (!answer) return;
-    if (!answer.qa.media?.streams.includes(frame.stream)) {
+    if (!segmentStreams(answer.qa).includes(frame.stream)) {
       return this.error(
         "stream_not_open",
         `The ${frame.stream} stream was not declared in answer.start.`,
@@ -493,7 +589,7 @@ export class CandidateSession {
     // Before the size check: a frame that would leave a hole writes nothing, so it cannot
     // take the answer over its limit, whatever its offset says.
     if (frame.offset > writer.committed) return this.wrongOffset(frame, writer.committed);
-    let total = end - writer.committed;
+    let total = answer.earlierBytes + end - writer.committed;
     for (const other of answer.writers.values()) total += other.committed;
     const maxAnswerBytes = this.ctx.config.MAX_ANSWER_MB * 1024 * 1024;
     if (total > maxAnswerBytes) {
@@ -535,7 +631,7 @@ export class CandidateSession {
    */
   private async checksumMismatch(frame: MediaFrame): Promise<void> {
     const answer = this.answer?.qa.questionId === frame.questionId ? this.answer : null;
-    const declared = answer?.qa.media?.streams.includes(frame.stream) ?? false;
+    const declared = answer ? segmentStreams(answer.qa).includes(frame.stream) : false;
     const expected = answer && declared
       ? (await this.writer(answer, frame.stream)).committed
       : undefined;
@@ -557,7 +653,7 @@ export class CandidateSession {
     const where = { question_id: message.question_id, stream: message.stream };
     const answer = this.answerFor(message.question_id);
     if (!answer) return;
-    if (!answer.qa.media?.streams.includes(message.stream)) {
+    if (!segmentStreams(answer.qa).includes(message.stream)) {
       return this.error(
         "stream_not_open",
         `The ${message.stream} stream was not declared in answer.start.`,
@@ -590,7 +686,7 @@ export class CandidateSession {
     if (!answer) return;
     if (answer.qa.status === "RECORDING") {
       const open: StreamName[] = [];
-      for (const stream of answer.qa.media?.streams ?? []) {
+      for (const stream of segmentStreams(answer.qa)) {
         if (!(await this.writer(answer, stream)).ended) open.push(stream);
       }
       if (open.length && !force) {
@@ -612,7 +708,7 @@ export class CandidateSession {
     clearTimeout(answer.deadlineTimer);
     // Finalization reads the transcript: every fragment received so far must be stored first.
     await Promise.allSettled([...this.pendingWrites]);
-    for (const stream of answer.qa.media?.streams ?? []) {
+    for (const stream of segmentStreams(answer.qa)) {
       await (await this.writer(answer, stream)).end();
     }
     if (await queueFinalization(this.ctx.db, answer.qa, reason)) {

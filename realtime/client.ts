@@ -122,7 +122,10 @@ export interface ReconnectOptions {
 export interface InterviewClientOptions {
   /** `ws(s)://host/realtime/interviews/{id}` (http(s) works too), without the token. */
   url: string | URL;
-  /** The candidate's JWT; sent as `?token=`. */
+  /**
+   * The candidate's JWT; sent as the subprotocol `bearer.<token>` so that it
+   * never appears in a URL (and so in no access log or browser history).
+   */
   token: string;
   /** Defaults to `globalThis.WebSocket`. */
   WebSocketImpl?: typeof WebSocket;
@@ -198,6 +201,7 @@ interface Waiting {
  */
 export class InterviewClient extends EventTarget {
   readonly #url: URL;
+  readonly #protocols: string[];
   readonly #WebSocket: typeof WebSocket;
   readonly #maxBufferedBytes: number;
   readonly #checksums: boolean;
@@ -233,7 +237,7 @@ export class InterviewClient extends EventTarget {
     if (this.#url.protocol !== "ws:" && this.#url.protocol !== "wss:") {
       throw new TypeError(`The channel URL must be ws(s) or http(s); got ${this.#url.protocol}`);
     }
-    this.#url.searchParams.set("token", options.token);
+    this.#protocols = ["interviewer.v1", `bearer.${options.token}`];
     this.#WebSocket = options.WebSocketImpl ?? globalThis.WebSocket;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
     this.#checksums = options.checksums ?? true;
@@ -322,11 +326,15 @@ export class InterviewClient extends EventTarget {
   /**
    * Starts the answer to `questionId` with the given streams; resolves on
    * `answer.started`. Called while offline, it is sent after connecting.
+   * A page that reloaded mid-answer passes `segment`, one past the
+   * `session` message's `answer.segment`, to continue that answer with new
+   * recorders (their streams start again at offset 0).
    */
   startAnswer(
     questionId: number,
     streams: StreamName[],
     mimeTypes?: Partial<Record<StreamName, string>>,
+    segment?: number,
   ): Promise<Message<"answer.started">> {
     const existing = this.#answers.get(questionId);
     if (existing) return existing.started.promise;
@@ -337,6 +345,7 @@ export class InterviewClient extends EventTarget {
         question_id: questionId,
         streams: [...streams],
         mime_types: mimeTypes,
+        segment,
       },
       streams: new Map(),
       confirmed: false,
@@ -422,6 +431,24 @@ export class InterviewClient extends EventTarget {
     return answer.accepted.promise;
   }
 
+  /**
+   * Ends an answer this client did not start, at the bytes the server has
+   * (`answer.end` with `force`): a page reloaded mid-answer finishing with
+   * what was saved. Resolves on `answer.accepted`.
+   */
+  async endSavedAnswer(questionId: number): Promise<void> {
+    const accepted = this.waitFor(
+      "answer.accepted",
+      (message) => message.question_id === questionId,
+    );
+    const refused = this.waitFor(
+      "error",
+      (error) => error.code === "not_current_question" && error.question_id === questionId,
+    ).then((error) => Promise.reject(new Error(error.message)));
+    this.#sendOrQueue({ type: "answer.end", question_id: questionId, force: true });
+    await Promise.race([accepted, refused]);
+  }
+
   /** Sends a transcript segment; queued while offline, partial segments dropped first. */
   sendTranscript(transcript: Transcript): void {
     this.#sendOrQueue({ type: "transcript", ...transcript });
@@ -453,7 +480,7 @@ export class InterviewClient extends EventTarget {
   }
 
   #open(): void {
-    const ws = new this.#WebSocket(this.#url);
+    const ws = new this.#WebSocket(this.#url, this.#protocols);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (event) => {
       if (this.#ws !== ws || typeof event.data !== "string") return;
@@ -585,7 +612,11 @@ export class InterviewClient extends EventTarget {
         );
         continue;
       }
-      const server = session.answer?.question_id === answer.questionId ? session.answer : null;
+      const current = session.answer?.question_id === answer.questionId ? session.answer : null;
+      // A continuation whose answer.start the server never saw: its counts are another segment's.
+      const server = current && (answer.start.segment ?? current.segment) === current.segment
+        ? current
+        : null;
       answer.confirmed = server !== null;
       if (!server || !answer.started.settled) this.#sendJson(answer.start);
       for (const out of answer.streams.values()) {

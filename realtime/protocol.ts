@@ -24,6 +24,11 @@ import { type StreamName, streamNames } from "./frame.ts";
 // ---- JSON messages, candidate to server ----------------------------------
 
 const questionId = z.int().min(1).max(65535);
+/**
+ * Segments one stream of an answer may have: each reload of the candidate's
+ * page starts one, so this bounds the staging files and joins per answer.
+ */
+export const MAX_SEGMENTS = 16;
 const stream = z.enum(streamNames);
 /** Latest `event.at` accepted: 2100-01-01T00:00:00Z. */
 export const MAX_EVENT_TIME_MS = Date.UTC(2100, 0, 1);
@@ -63,6 +68,12 @@ export const clientMessage = z.discriminatedUnion("type", [
       "streams must be distinct",
     ),
     mime_types: z.partialRecord(stream, storableText(200)).optional(),
+    /**
+     * Continues a recording answer in a new numbered segment: every stream
+     * starts again at offset 0, as a new recorder's output. Absent: the
+     * answer's current segment (0 for a new answer).
+     */
+    segment: z.int().min(0).max(MAX_SEGMENTS - 1).optional(),
   }).strict(),
   z.object({
     type: z.literal("stream.end"),
@@ -151,6 +162,9 @@ export interface SessionMessage {
   answer: {
     question_id: number;
     status: string;
+    /** The segment being recorded; a page that reloaded continues with the next one. */
+    segment: number;
+    /** The streams of that segment. */
     streams: Partial<Record<StreamName, StreamState>>;
   } | null;
   limits: {
@@ -165,6 +179,8 @@ export interface SessionMessage {
     max_queued_messages: number;
     answer_time_limit_s: number;
     reconnect_grace_s: number;
+    /** Segments an answer may have (numbered from 0). */
+    max_segments: number;
   };
 }
 

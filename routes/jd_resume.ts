@@ -298,4 +298,28 @@ export function registerJdResumeRoutes(api: Api, deps: AppDeps): void {
       return c.json({ ...toDocumentOut(row), text: row.extractedText });
     });
   }
+
+  api.route({
+    method: "get",
+    path: "/jd_resume/current",
+    tag: "jd_resume",
+    summary: "Your current job description and resume, without their text",
+    description: "Null for a document not uploaded yet, so pages can ask without a 404.",
+    roles: userTypes,
+    responses: {
+      200: {
+        description: "Both documents",
+        schema: z.object({ jd: documentOut.nullable(), resume: documentOut.nullable() }),
+      },
+    },
+  }, async (c, { user }) => {
+    const [jd, resume] = await Promise.all([
+      currentDocument(deps.database.db, user.id, "jd"),
+      currentDocument(deps.database.db, user.id, "resume"),
+    ]);
+    return c.json({
+      jd: jd ? toDocumentOut(jd) : null,
+      resume: resume ? toDocumentOut(resume) : null,
+    });
+  });
 }

@@ -14,7 +14,7 @@ import { summaryPage } from "../db/performance.ts";
 import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 import { gradeForScore } from "../ai/grading.ts";
-import { renderReportPdf } from "../documents/report_pdf.ts";
+import { renderReportPdf, ReportBusyError } from "../documents/report_pdf.ts";
 
 const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
 
@@ -170,13 +170,17 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
     path: "/api/performance/details/{interview_id}/report.pdf",
     tag: "performance",
     summary: "The interview report as a PDF",
+    description: "Browsers can download it through a signed link from " +
+      "GET /interview/{interview_id}/links; ?token= is still accepted for older clients.",
     roles: userTypes,
     tokenInQuery: true,
+    signedLink: true,
     params: z.object({ interview_id: idParam }),
     responses: {
       200: { description: "application/pdf" },
       404: { description: "No such interview visible to you" },
       409: { description: "The interview is not finished, or its report is still being written" },
+      503: { description: "Too many reports are being prepared (`Retry-After`)" },
     },
   }, async (c, { params, user }) => {
     const interview = await findVisibleInterview(db, user, params.interview_id);
@@ -194,7 +198,8 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
       findUserById(db, interview.userId),
     ]);
     const average = stats.get(interview.id)?.averageScore ?? null;
-    const pdf = renderReportPdf({
+    const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
+    const pdf = await renderReportPdf({
       interviewName: interview.interviewName,
       username: owner?.username ?? "",
       completedAt: interview.completedAt,
@@ -207,7 +212,14 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
         score: q.candidateScore,
         grade: q.candidateGrade,
         text: q.questionText,
+        answer: q.answerText ??
+          (transcripts.get(q.id)?.map((segment) => segment.text).join(" ") || null),
       })),
+    }).catch((error) => {
+      if (error instanceof ReportBusyError) {
+        throw new HttpError(503, error.message, { "retry-after": "5" });
+      }
+      throw error;
     });
     return c.body(pdf.slice().buffer, 200, {
       "content-type": "application/pdf",

@@ -14,7 +14,12 @@ import { findQuestion, type QuestionAnswerRow } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
 
 const kinds = ["camera", "screen", "audio", "combined", "wav"] as const;
-type Kind = typeof kinds[number];
+/** A kind of recording an answer may have. */
+export type RecordingKind = typeof kinds[number];
+type Kind = RecordingKind;
+
+/** Every kind of recording, in the order the links list them. */
+export const recordingKinds: readonly RecordingKind[] = kinds;
 
 const contentTypes: Record<Kind, string> = {
   camera: "video/webm",
@@ -24,7 +29,8 @@ const contentTypes: Record<Kind, string> = {
   wav: "audio/wav",
 };
 
-function pathOf(row: QuestionAnswerRow, kind: Kind): string | null {
+/** Where recording `kind` of an answer is kept, relative to DATA_DIR; null when there is none. */
+export function recordingPathOf(row: QuestionAnswerRow, kind: Kind): string | null {
   switch (kind) {
     case "camera":
       return row.cameraRecordingPath;
@@ -70,10 +76,12 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
     tag: "interview",
     summary: "A recording of an answer (Range requests supported)",
     description:
-      "For the candidate who made it, interviewers and admins. Media players cannot send headers, " +
-      "so the token may also be given as ?token=.",
+      "For the candidate who made it, interviewers and admins. Media players cannot send headers: " +
+      "use a signed link from GET /interview/{interview_id}/links (short-lived, no token in the " +
+      "URL). ?token= is still accepted for older clients.",
     roles: userTypes,
     tokenInQuery: true,
+    signedLink: true,
     params: z.object({
       interview_id: idParam,
       question_id: z.coerce.number().int().min(1).max(65535),
@@ -88,7 +96,7 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
   }, async (c, { params, user }) => {
     const interview = await findVisibleInterview(deps.database.db, user, params.interview_id);
     const row = await findQuestion(deps.database.db, interview.id, params.question_id);
-    const relative = row ? pathOf(row, params.kind) : null;
+    const relative = row ? recordingPathOf(row, params.kind) : null;
     if (!relative) {
       throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
     }

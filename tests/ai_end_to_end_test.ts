@@ -3,6 +3,7 @@
 // and with the provider gone, the interview still completes on the offline
 // engine, which is recorded.
 import assert from "node:assert/strict";
+import { extractText } from "unpdf";
 import {
   naiveModel,
   openAiCompletion,
@@ -149,7 +150,9 @@ liveTest(
       assert.equal(pdf.headers.get("content-type"), "application/pdf");
       const bytes = new Uint8Array(await pdf.arrayBuffer());
       assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
-      assert.ok(new TextDecoder("latin1").decode(bytes).includes("Recommendation"));
+      const { text } = await extractText(bytes, { mergePages: true });
+      assert.ok(text.includes("Recommendation"), text);
+      assert.ok(text.includes(report.summary.slice(0, 40)), "the engine's summary is in the PDF");
 
       // The provider goes away: the next interview completes on the offline engine, and says so.
       await llm.close();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "../media/bytes.ts";
 import { FfmpegError, type FfmpegJobInfo, FfmpegPool } from "../media/ffmpeg.ts";
-import { extractWav, muxCombined, probeMedia, remuxWebm } from "../media/remux.ts";
+import { concatWebm, extractWav, muxCombined, probeMedia, remuxWebm } from "../media/remux.ts";
 import { makeLiveWebm, splitIntoChunks } from "./fixtures/media.ts";
 import { readWebmLayout } from "./fixtures/webm.ts";
 
@@ -46,6 +46,32 @@ Deno.test("remuxWebm gives a live WebM its duration and cues", async () => {
   const info = await probeMedia(pool, remuxed);
   assert.ok(Math.abs(info.durationSeconds! - SECONDS) <= 0.3, `probed ${info.durationSeconds}`);
   assert.equal(info.streams.length, 2);
+});
+
+Deno.test("concatWebm joins remuxed recordings into one lasting their sum", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = `${dir}/first.webm`;
+    const second = `${dir}/second.webm`;
+    await Deno.writeFile(first, await remuxWebm(pool, await camera()));
+    await Deno.writeFile(
+      second,
+      await remuxWebm(pool, await makeLiveWebm(pool, { seconds: 2, video: true, audio: true })),
+    );
+    const joined = `${dir}/joined.webm`;
+    await concatWebm(pool, [{ path: first }, { path: second }], { outputPath: joined });
+    const bytes = await Deno.readFile(joined);
+    const layout = readWebmLayout(bytes);
+    assert.ok(layout.hasCues, "no Cues element");
+    const info = await probeMedia(pool, bytes);
+    assert.ok(Math.abs(info.durationSeconds! - (SECONDS + 2)) <= 0.3, `${info.durationSeconds}`);
+    assert.equal(info.streams.length, 2);
+    const wav = await extractWav(pool, bytes);
+    // 16 kHz mono 16-bit: 32,000 bytes a second after the 44-byte header.
+    assert.ok(Math.abs((wav.byteLength - 44) / 32_000 - (SECONDS + 2)) <= 0.3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("remuxing concatenated MediaRecorder-style chunks equals remuxing the whole", async () => {

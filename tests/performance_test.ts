@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { extractText } from "unpdf";
+import { interviews } from "../db/schema.ts";
 import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
 import { ORIGINAL_QUESTION_ANSWER_FIELDS } from "./fixtures/contract.ts";
 
@@ -367,3 +370,52 @@ dbTest(
     assert.equal(anonymous.status, 401);
   },
 );
+
+dbTest("the report PDF shows the interview's own scripts, extracted back intact", async () => {
+  const t = await setupApp();
+  const anna = await t.user("anna");
+  await provideDocuments(t, anna.token);
+  const name = "Собеседование – 面接 (Ελληνικά)";
+  const id = await startInterview(t, anna.token, name, 2);
+  const answers = [
+    "Для медленных запросов я использую EXPLAIN ANALYZE и составные индексы.",
+    "遅いクエリは実行計画を確認します。我会添加复合索引。Πρώτα κοιτάζω το σχέδιο.",
+  ];
+  for (const [index, answer] of answers.entries()) {
+    const response = await t.request("POST", "/interview/answer_question", {
+      token: anna.token,
+      body: { interview_id: id, question_id: index + 1, answer_text: answer },
+    });
+    assert.equal(response.status, 200);
+  }
+  const path = `/api/performance/details/${id}/report.pdf`;
+  assert.equal((await t.request("GET", path, { token: anna.token })).status, 409);
+
+  // The report job does not run in this app: write the report it would write.
+  await t.deps.database.db.update(interviews).set({
+    report: {
+      strengths: ["Ελένη: σαφής εξήγηση του MVCC"],
+      gaps: ["没有容量规划"],
+      recommendation: "lean_hire",
+      summary: "Анна знает индексы.",
+      engine: "offline",
+    },
+  }).where(eq(interviews.id, id));
+  const response = await t.request("GET", path, { token: anna.token });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "application/pdf");
+  const { text } = await extractText(new Uint8Array(await response.arrayBuffer()), {
+    mergePages: true,
+  });
+  for (
+    const expected of [
+      name,
+      "anna",
+      ...answers,
+      "Ελένη: σαφής εξήγηση του MVCC",
+      "没有容量规划",
+      "Анна знает индексы.",
+      "Recommendation",
+    ]
+  ) assert.ok(text.includes(expected), `${expected} in:\n${text}`);
+});

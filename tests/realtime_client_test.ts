@@ -53,6 +53,10 @@ class FakeServer {
   failNext?: "wrong_offset" | "overloaded" | "checksum_mismatch";
   /** Answer upgrades with 401, like a bad token. */
   refuse = false;
+  /** The segment being recorded; a continuation starts the next one with empty streams. */
+  segment = 0;
+  /** The next text message closes the connection unhandled, as if it was lost. */
+  loseNextText = false;
   readonly #sockets = new Set<WebSocket>();
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   #onFrame?: () => void;
@@ -138,6 +142,7 @@ class FakeServer {
         ? {
           question_id: this.question,
           status: "RECORDING",
+          segment: this.segment,
           streams: Object.fromEntries(answerStreams),
         }
         : null,
@@ -148,19 +153,22 @@ class FakeServer {
         max_queued_messages: 4096,
         answer_time_limit_s: 120,
         reconnect_grace_s: 60,
+        max_segments: 16,
       },
     };
   }
 
   #handle(request: Request): Response {
     const url = new URL(request.url);
+    // The token travels as a subprotocol, never in the URL.
+    const protocols = (request.headers.get("sec-websocket-protocol") ?? "").split(/,\s*/);
     if (
       this.refuse || url.pathname !== `/realtime/interviews/${INTERVIEW_ID}` ||
-      url.searchParams.get("token") !== TOKEN
+      url.search !== "" || !protocols.includes(`bearer.${TOKEN}`)
     ) {
       return new Response("refused", { status: 401 });
     }
-    const { socket, response } = Deno.upgradeWebSocket(request);
+    const { socket, response } = Deno.upgradeWebSocket(request, { protocol: "interviewer.v1" });
     socket.binaryType = "arraybuffer";
     this.connections++;
     let framesLeft = this.dropAfterFrames.shift() ?? Infinity;
@@ -223,6 +231,10 @@ class FakeServer {
   }
 
   #onText(text: string, send: (message: ServerMessage) => void, socket: WebSocket): void {
+    if (this.loseNextText) {
+      this.loseNextText = false;
+      return this.closeAll(DROP);
+    }
     const parsed = parseClientMessage(text);
     if (!parsed.ok) return send({ type: "error", code: "bad_message", message: parsed.error });
     const message = parsed.message;
@@ -233,6 +245,10 @@ class FakeServer {
           return send({ type: "error", code: "not_current_question", message: "no" });
         }
         this.streams ??= message.streams;
+        if (message.segment === this.segment + 1) {
+          this.segment++;
+          for (const stream of this.streams) this.data.delete(`${this.question}/${stream}`);
+        }
         return send({
           type: "answer.started",
           question_id: message.question_id,
@@ -369,6 +385,28 @@ Deno.test("resumes across dropped connections without losing or duplicating byte
   assert.equal(fake.connections, 6);
   assert.equal(seen.filter((state) => state === "resumed").length, 5);
   assert.equal(subject.unackedBytes, 0);
+  subject.close();
+  await fake.shutdown();
+});
+
+Deno.test("continues an answer in a new segment, also when its answer.start is lost", async () => {
+  const fake = new FakeServer();
+  // An earlier load of the page recorded 100 bytes, then went away.
+  fake.streams = ["camera"];
+  fake.data.set("1/camera", randomBytes(100));
+  const subject = client(fake);
+  const session = await subject.connect();
+  assert.equal(session.answer?.segment, 0);
+  assert.equal(session.answer?.streams.camera?.committed, 100);
+  fake.loseNextText = true;
+  await subject.startAnswer(1, ["camera"], undefined, session.answer!.segment + 1);
+  const chunks = chunksOf([3000, 500, 7000]);
+  await sendAll(subject, 1, "camera", chunks);
+  await subject.endStream(1, "camera");
+  assert.equal(fake.segment, 1);
+  assert.equal(fake.connections, 2);
+  // The 100 bytes of segment 0 did not count for the new segment: it was sent from offset 0.
+  assert.deepEqual(fake.bytes(1, "camera"), concatBytes(chunks));
   subject.close();
   await fake.shutdown();
 });

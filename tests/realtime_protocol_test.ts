@@ -609,3 +609,100 @@ liveTest(
     }
   },
 );
+
+liveTest(
+  "an answer continued in a new segment after a reload is finalized as one recording",
+  async () => {
+    const server = await startLiveServer();
+    try {
+      const { token, interviewId } = await interviewFor(server, "rita", 1);
+      const { camera, audio } = await media();
+      const url = `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`;
+      const before = await RawPeer.open(url);
+      await before.next("session");
+      before.send({ type: "answer.start", question_id: 1, streams: ["camera", "audio"] });
+      await before.next("answer.started");
+      const cameraBytes = await stream(before, 1, "camera", camera);
+      await stream(before, 1, "audio", audio, 4096);
+      before.send({
+        type: "transcript",
+        question_id: 1,
+        text: "Before the reload I described PostgreSQL indexes.",
+        is_final: true,
+        start_ms: 0,
+        end_ms: 3000,
+      });
+      await before.close();
+
+      // The reloaded page: a new connection, new recorders, segment 1.
+      const after = await RawPeer.open(url);
+      const session = await after.next("session");
+      assert.deepEqual(session.answer, {
+        question_id: 1,
+        status: "RECORDING",
+        segment: 0,
+        streams: {
+          camera: { committed: cameraBytes, ended: false },
+          audio: { committed: audio.byteLength, ended: false },
+        },
+      });
+      after.send({ type: "answer.start", question_id: 1, streams: ["camera"], segment: 2 });
+      assert.match(String((await after.next("error", { code: "bad_message" })).message), /0 or 1/);
+      after.send({
+        type: "answer.start",
+        question_id: 1,
+        streams: ["camera", "audio"],
+        segment: 1,
+      });
+      await after.next("answer.started");
+      // Offsets start again at 0 in the new segment.
+      const cameraAgain = await stream(after, 1, "camera", camera);
+      const audioAgain = await stream(after, 1, "audio", audio, 4096);
+      after.send({
+        type: "answer.start",
+        question_id: 1,
+        streams: ["camera", "audio"],
+        segment: 0,
+      });
+      await after.next("error", { code: "bad_message" });
+      after.send({
+        type: "transcript",
+        question_id: 1,
+        text: "After the reload I explained EXPLAIN ANALYZE.",
+        is_final: true,
+        start_ms: 3000,
+        end_ms: 6000,
+      });
+      after.send({
+        type: "stream.end",
+        question_id: 1,
+        stream: "camera",
+        final_offset: cameraAgain,
+      });
+      after.send({ type: "stream.end", question_id: 1, stream: "audio", final_offset: audioAgain });
+      after.send({ type: "answer.end", question_id: 1 });
+      await after.next("answer.accepted");
+      const finalized = (await after.next("finalized", {}, 90_000)).question as Record<
+        string,
+        unknown
+      >;
+      assert.equal(finalized.status, "ANSWERED", String(finalized.failure_reason ?? ""));
+      assert.match(String(finalized.answer_text), /Before the reload.*After the reload/);
+      for (
+        const field of ["camera_recording_path", "audio_recording_path", "combined_recording_path"]
+      ) {
+        const layout = readWebmLayout(
+          await Deno.readFile(join(server.deps.config.DATA_DIR, String(finalized[field]))),
+        );
+        assert.ok(
+          layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 6) < 0.5,
+          `${field} lasts both segments: ${layout.durationSeconds}`,
+        );
+        assert.ok(layout.hasCues, `${field} is seekable`);
+      }
+      await after.close();
+    } finally {
+      await server.stop();
+    }
+  },
+);

@@ -139,6 +139,91 @@ liveTest(
   },
 );
 
+liveTest(
+  "a page reloaded mid-answer continues it in a new segment, across a cut, into one recording",
+  async () => {
+    const server = await startLiveServer();
+    const proxy = startTcpProxy(Number(new URL(server.base).port));
+    try {
+      const { camera, audio } = await media();
+      const { token, interviewId } = await newInterview(server.base, "reloaded");
+      const url = `ws://127.0.0.1:${proxy.port}/realtime/interviews/${interviewId}`;
+      const reconnect = { initialDelayMs: 50, maxDelayMs: 200 };
+      // The first page load records the whole fixture, then goes away without ending anything.
+      const first = new InterviewClient({ url, token, reconnect });
+      await first.connect();
+      await first.startAnswer(1, ["camera", "audio"]);
+      await sendAll(first, "camera", camera);
+      await sendAll(first, "audio", audio);
+      while (first.unackedBytes > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      first.close();
+
+      const second = new InterviewClient({ url, token, reconnect });
+      const session = await second.connect();
+      assert.equal(session.answer?.segment, 0);
+      assert.equal(session.answer?.streams.camera?.committed, camera.byteLength);
+      await second.startAnswer(1, ["camera", "audio"], undefined, session.answer!.segment + 1);
+      await sendAll(second, "camera", camera, async (i) => {
+        if (i !== 5) return;
+        // A cut in the new segment resumes at the new segment's offsets.
+        const resumed = second.waitFor("state", (d) => d.state === "resumed", 10_000);
+        proxy.cut();
+        await resumed;
+      });
+      await sendAll(second, "audio", audio);
+      await second.endAnswer(1);
+      const finalized = await second.waitFor("finalized", undefined, 60_000);
+      const question = finalized.question as Record<string, string>;
+      assert.equal(question.status, "ANSWERED", question.failure_reason);
+      for (const path of [question.combined_recording_path, question.audio_recording_path]) {
+        const layout = readWebmLayout(await Deno.readFile(join(server.deps.config.DATA_DIR, path)));
+        assert.ok(
+          layout.durationSeconds !== null && Math.abs(layout.durationSeconds - 8) < 0.5,
+          `${path} lasts both segments: ${layout.durationSeconds}`,
+        );
+      }
+      second.close();
+    } finally {
+      proxy.close();
+      await server.stop();
+    }
+  },
+);
+
+liveTest("a reloaded page can finish the answer at once with what was saved", async () => {
+  const server = await startLiveServer();
+  try {
+    const { camera } = await media();
+    const { token, interviewId } = await newInterview(server.base, "finisher");
+    const url = `${server.wsBase}/realtime/interviews/${interviewId}`;
+    const first = new InterviewClient({ url, token });
+    await first.connect();
+    await first.startAnswer(1, ["camera"]);
+    await sendAll(first, "camera", camera);
+    while (first.unackedBytes > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    first.close();
+
+    const second = new InterviewClient({ url, token, reconnect: { initialDelayMs: 50 } });
+    await second.connect();
+    second.sendTranscript({
+      question_id: 1,
+      text: "Typed before the reload.",
+      is_final: true,
+      start_ms: 0,
+      end_ms: 1000,
+    });
+    await second.endSavedAnswer(1);
+    await assert.rejects(second.endSavedAnswer(2), /not the current question/);
+    const finalized = await second.waitFor("finalized", undefined, 60_000);
+    const question = finalized.question as Record<string, string>;
+    assert.equal(question.status, "ANSWERED", question.failure_reason);
+    assert.equal(question.answer_text, "Typed before the reload.");
+    second.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 /** Environment for server processes of these tests; on PostgreSQL when the suite is. */
 function serviceEnv(dataDir: string, port: number): Record<string, string> {
   return {

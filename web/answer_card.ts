@@ -1,13 +1,14 @@
 /// <reference lib="dom" />
 /**
  * One question of an interview on the dashboard: its status and score,
- * the recordings in players, the transcript with timestamps that move the
- * player, the remark and the AI reference answer.
+ * one review player, the transcript with timestamps that move the player,
+ * the remark and the AI reference answer.
  *
  * @module
  */
-import { type QuestionAnswer, recordingUrl } from "./api.ts";
+import type { QuestionAnswer } from "./api.ts";
 import { formatClock, h } from "./dom.ts";
+import { type RecordingLinks, type ReviewPlayer, reviewPlayer } from "./review_player.ts";
 
 /** A final transcript fragment with its time in the answer. */
 export interface TimedText {
@@ -15,26 +16,21 @@ export interface TimedText {
   start_ms: number;
 }
 
-const recordingKinds = [
-  ["combined", "Camera and microphone"],
-  ["camera", "Camera"],
-  ["screen", "Screen"],
-] as const;
-
 function isFinal(question: QuestionAnswer): boolean {
   return question.status === "ANSWERED" || question.status === "FAILED";
 }
 
-function pathOf(question: QuestionAnswer, kind: typeof recordingKinds[number][0]): string | null {
-  if (kind === "combined") return question.combined_recording_path;
-  return kind === "camera" ? question.camera_recording_path : question.screen_recording_path;
-}
-
-/** Renders a question into a fresh `<article>`; `fragments` are the timed texts seen live. */
+/**
+ * Renders a question into a fresh `<article>`. `fragments` are the timed
+ * texts seen live; when there are none, the stored transcript segments are
+ * shown. `links` are the answer's signed recording links, `relink` fetches
+ * fresh ones when they expire.
+ */
 export function answerCard(
-  interviewId: number,
   question: QuestionAnswer,
   fragments: TimedText[],
+  links: RecordingLinks | undefined,
+  relink: () => Promise<RecordingLinks | null>,
 ): HTMLElement {
   const card = h(
     "article",
@@ -45,44 +41,19 @@ export function answerCard(
   if (question.failure_reason) card.append(h("p", { class: "error" }, question.failure_reason));
   if (!isFinal(question)) return card;
 
-  const players = h("div", { class: "row" });
-  for (const [kind, label] of recordingKinds) {
-    if (!pathOf(question, kind)) continue;
-    players.append(h(
-      "figure",
-      {},
-      h("video", {
-        controls: true,
-        preload: "metadata",
-        src: recordingUrl(interviewId, question.question_id, kind),
-        "data-kind": kind,
-        "aria-label": `${label} recording of question ${question.question_id}`,
-      }),
-      h("figcaption", {}, label),
-    ));
-  }
-  if (players.childElementCount > 0) card.append(players);
-  // The combined file has picture and sound, so transcript jumps go there first.
-  const player = players.querySelector("video");
+  const player = links ? reviewPlayer(question.question_id, links, relink) : null;
+  if (player) card.append(player.element);
 
+  const timed = fragments.length > 0 ? fragments : question.transcript_segments ?? [];
   card.append(h("h4", {}, "Transcript"));
-  if (fragments.length > 0) {
+  if (timed.length > 0) {
     card.append(h(
       "ol",
       { class: "transcript" },
-      ...fragments.map((fragment) =>
-        h("li", {}, jumpButton(fragment.start_ms, player), fragment.text)
-      ),
+      ...timed.map((fragment) => h("li", {}, jumpButton(fragment.start_ms, player), fragment.text)),
     ));
   } else if (question.answer_text) {
-    card.append(
-      h("p", {}, question.answer_text),
-      h(
-        "p",
-        { class: "muted" },
-        "No per-fragment timestamps: they are only seen while watching live, and the API returns the joined text of finished answers.",
-      ),
-    );
+    card.append(h("p", {}, question.answer_text));
   } else {
     card.append(h("p", { class: "muted" }, "Nothing was transcribed."));
   }
@@ -107,7 +78,7 @@ function statusLine(question: QuestionAnswer): string {
   return parts.join(" · ");
 }
 
-function jumpButton(startMs: number, player: HTMLVideoElement | null): HTMLElement {
+function jumpButton(startMs: number, player: ReviewPlayer | null): HTMLElement {
   const clock = formatClock(startMs / 1000);
   if (!player) return h("span", { class: "muted" }, `${clock} `);
   const button = h("button", {
@@ -115,9 +86,6 @@ function jumpButton(startMs: number, player: HTMLVideoElement | null): HTMLEleme
     class: "secondary",
     "aria-label": `Play the recording from ${clock}`,
   }, clock);
-  button.addEventListener("click", () => {
-    player.currentTime = startMs / 1000;
-    void player.play().catch(() => {});
-  });
+  button.addEventListener("click", () => player.seek(startMs / 1000));
   return button;
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The REST API as the pages use it: the token kept for the tab, JSON
- * requests with readable errors, and the URLs of sockets and recordings.
+ * requests with readable errors, sockets, and signed links to files.
  *
  * @module
  */
@@ -33,6 +33,8 @@ export interface QuestionAnswer {
   candidate_grade: string | null;
   answered_at: string | null;
   failure_reason: string | null;
+  /** Final transcript fragments, timed from the answer's start (absent from older servers). */
+  transcript_segments?: { text: string; start_ms: number; end_ms: number }[];
 }
 
 /** One row of `/api/performance/summary`. */
@@ -48,9 +50,17 @@ export interface SummaryItem {
   grade: string | null;
 }
 
+/** The report written when an interview is completed. */
+export interface Report {
+  strengths: string[];
+  gaps: string[];
+  recommendation: "strong_hire" | "hire" | "lean_hire" | "lean_no_hire" | "no_hire";
+  summary: string;
+}
+
 /** `/api/performance/details/{id}`. */
 export interface Details {
-  interview: SummaryItem;
+  interview: SummaryItem & { report?: Report | null };
   questions: QuestionAnswer[];
 }
 
@@ -140,20 +150,32 @@ export async function currentUser(): Promise<User | null> {
   }
 }
 
-/** A WebSocket URL on this host (`ws:` or `wss:` like the page), with the token. */
+/** A WebSocket URL on this host (`ws:` or `wss:` like the page); the token goes elsewhere. */
 export function socketUrl(path: string): string {
   const url = new URL(path, location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  url.searchParams.set("token", getToken() ?? "");
   return url.href;
 }
 
-/** A recording's URL; the token is in the query because media players cannot send headers. */
-export function recordingUrl(
-  interviewId: number,
-  questionId: number,
-  kind: "camera" | "screen" | "combined",
-): string {
-  const token = encodeURIComponent(getToken() ?? "");
-  return `/interview/${interviewId}/questions/${questionId}/recordings/${kind}?token=${token}`;
+/**
+ * Subprotocols that carry the token in the WebSocket handshake, so it stays
+ * out of the URL (and so out of logs and history).
+ */
+export function socketProtocols(): string[] {
+  return ["interviewer.v1", `bearer.${getToken() ?? ""}`];
+}
+
+/** A kind of recording an answer may have. */
+export type RecordingKind = "camera" | "screen" | "audio" | "combined" | "wav";
+
+/** `/interview/{id}/links`: short-lived signed links, so no URL holds the access token. */
+export interface InterviewLinks {
+  expires_at: string;
+  report_pdf: string | null;
+  questions: { question_id: number; recordings: Record<RecordingKind, string | null> }[];
+}
+
+/** Fetches fresh signed links to an interview's recordings and report PDF. */
+export function interviewLinks(interviewId: number): Promise<InterviewLinks> {
+  return api<InterviewLinks>(`/interview/${interviewId}/links`);
 }

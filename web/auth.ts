@@ -5,7 +5,8 @@
  * @module
  */
 import { currentUser, logIn, setToken, signUp, type User } from "./api.ts";
-import { byId, h, messageOf, say } from "./dom.ts";
+import { byId, h, say } from "./dom.ts";
+import { plainMessage } from "./plain_errors.ts";
 
 /**
  * Resolves with the signed-in user: the tab's stored session if it is still
@@ -15,7 +16,7 @@ export async function signIn(): Promise<User> {
   const section = byId("auth");
   const status = byId("auth-status");
   let user = await currentUser().catch((error) => {
-    say(status, messageOf(error), "error");
+    say(status, plainMessage(error, "Your session could not be checked; sign in again."), "error");
     return null;
   });
   if (!user) {
@@ -39,7 +40,14 @@ function fromForm(form: HTMLFormElement, status: HTMLElement): Promise<User> {
         resolve(signingUp ? await signUp(username, password) : await logIn(username, password));
         say(status, "");
       } catch (error) {
-        say(status, messageOf(error), "error");
+        say(
+          status,
+          plainMessage(
+            error,
+            signingUp ? "The account could not be created." : "You could not be signed in.",
+          ),
+          "error",
+        );
       }
     });
   });

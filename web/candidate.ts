@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { api, type SummaryItem } from "./api.ts";
+import { api, ApiError, type SummaryItem } from "./api.ts";
 import { signIn } from "./auth.ts";
 import { Devices } from "./devices.ts";
-import { byId, h, messageOf, say } from "./dom.ts";
+import { byId, h, say } from "./dom.ts";
+import { showHistory } from "./history.ts";
 import { InterviewView } from "./interview_view.ts";
+import { plainMessage } from "./plain_errors.ts";
+import { showResults } from "./results_view.ts";
 
 interface DocumentInfo {
   original_filename: string | null;
@@ -32,11 +35,30 @@ async function main(): Promise<void> {
     return;
   }
   const view = new InterviewView(devices);
-  for (const id of ["documents", "devices", "start"]) byId(id).hidden = false;
+  showSetup();
   setUpDocuments();
   setUpDevices();
   setUpStart(view);
-  await Promise.all([showDocuments(), listUnfinished(view)]);
+  byId("done-new").addEventListener("click", () => {
+    // After an interview the devices are off and the lists are stale: a fresh page is simplest.
+    if (byId("interview").hidden && !byId("devices").hidden) showSetup();
+    else location.reload();
+  });
+  await Promise.all([showDocuments(), listUnfinished(view), listPast()]);
+}
+
+/** The steps before an interview: documents, devices and the start form. */
+function showSetup(): void {
+  for (const id of ["documents", "devices", "start"]) byId(id).hidden = false;
+  byId("done").hidden = true;
+}
+
+function listPast(): Promise<void> {
+  return showHistory((item) => {
+    byId("documents").hidden = true;
+    byId("start").hidden = true;
+    void showResults(item.interview_id, `Started ${new Date(item.created_at).toLocaleString()}.`);
+  });
 }
 
 function describe(document: DocumentInfo | null): string {
@@ -47,9 +69,9 @@ function describe(document: DocumentInfo | null): string {
 }
 
 async function showDocuments(): Promise<void> {
-  const [jd, resume] = await Promise.all(
-    ["jd", "resume"].map((purpose) => api<DocumentInfo>(`/jd_resume/${purpose}`).catch(() => null)),
-  );
+  const { jd, resume } = await api<{ jd: DocumentInfo | null; resume: DocumentInfo | null }>(
+    "/jd_resume/current",
+  ).catch(() => ({ jd: null, resume: null }));
   byId("documents-current").textContent = `Job description: ${describe(jd)}. Resume: ${
     describe(resume)
   }.`;
@@ -82,7 +104,7 @@ function setUpDocuments(): void {
       say(status, "Uploaded.", "ok");
       await showDocuments();
     } catch (error) {
-      say(status, `Upload failed: ${messageOf(error)}`, "error");
+      say(status, plainMessage(error, "Your files could not be uploaded."), "error");
     }
   });
 }
@@ -105,14 +127,16 @@ function setUpDevices(): void {
         byId<HTMLVideoElement>("camera-preview"),
         byId<HTMLMeterElement>("mic-level"),
       );
+      byId("camera-preview").hidden = false;
       cameraButton.disabled = true;
       cameraButton.textContent = "Camera and microphone are on";
       say(status, "Camera and microphone are on. Speak to see the level move.", "ok");
     } catch (error) {
-      say(status, `Camera or microphone unavailable: ${messageOf(error)}`, "error");
+      say(status, deviceMessage(error, "camera and microphone"), "error");
     }
   });
   const screenOff = () => {
+    screenPreview.hidden = true;
     screenButton.textContent = "Share your screen (optional)";
     say(status, "Screen sharing is off.");
   };
@@ -124,10 +148,11 @@ function setUpDevices(): void {
     }
     try {
       await devices.shareScreen(screenPreview, screenOff);
+      screenPreview.hidden = false;
       screenButton.textContent = "Stop sharing the screen";
       say(status, "Your screen is shared and will be recorded with each answer.", "ok");
     } catch (error) {
-      say(status, `Screen sharing unavailable: ${messageOf(error)}`, "error");
+      say(status, deviceMessage(error, "screen"), "error");
     }
   });
 }
@@ -147,7 +172,13 @@ function setUpStart(view: InterviewView): void {
       say(status, "");
       await openInterview(view, interview.interview_id, interview.interview_name);
     } catch (error) {
-      say(status, messageOf(error), "error");
+      say(
+        status,
+        error instanceof ApiError && error.status === 409
+          ? "Upload a job description or a resume first (step 1), then start the interview."
+          : plainMessage(error, "The interview could not be started."),
+        "error",
+      );
     }
   });
 }
@@ -180,4 +211,19 @@ async function openInterview(view: InterviewView, id: number, name: string): Pro
   await view.open(id, name);
 }
 
-main().catch((error) => say(byId("page-status"), messageOf(error), "error"));
+/** Browsers name media failures with DOMException names; these say what to do instead. */
+function deviceMessage(error: unknown, what: string): string {
+  const name = error instanceof DOMException ? error.name : "";
+  if (name === "NotAllowedError") {
+    return `The browser did not allow access to your ${what}. Allow it (the icon in the address bar) and try again.`;
+  }
+  if (name === "NotFoundError") return `No ${what} was found. Connect one and try again.`;
+  if (name === "NotReadableError") {
+    return `Your ${what} is in use by another program. Close it and try again.`;
+  }
+  return `Your ${what} could not be turned on. Try again, or try another browser.`;
+}
+
+main().catch((error) =>
+  say(byId("page-status"), plainMessage(error, "The page could not load; reload it."), "error")
+);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { socketUrl } from "./api.ts";
+import { socketProtocols, socketUrl } from "./api.ts";
 
 /** A message of an observer channel: a state message or a live event. */
 export interface FeedMessage {
@@ -37,7 +37,7 @@ export function openFeed(path: string, handlers: FeedHandlers): Feed {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const connect = () => {
-    const ws = new WebSocket(socketUrl(path));
+    const ws = new WebSocket(socketUrl(path), socketProtocols());
     socket = ws;
     let reached = false;
     ws.onmessage = (event) => {

@@ -12,18 +12,26 @@ import {
   type ProgressDetail,
   type StateDetail,
 } from "../realtime/client.ts";
-import type { QuestionMessage, SessionMessage } from "../realtime/protocol.ts";
+import type { QuestionMessage, SessionMessage, StreamName } from "../realtime/protocol.ts";
 import { api, type Details, getToken, type QuestionAnswer, socketUrl } from "./api.ts";
 import type { Devices } from "./devices.ts";
-import { byId, formatBytes, formatClock, h, messageOf, say } from "./dom.ts";
+import { byId, formatBytes, formatClock, h, say } from "./dom.ts";
+import { candidateRemark } from "./plain_errors.ts";
 import { watchProctoring } from "./proctoring.ts";
+import { clearDraft, loadDraft, saveDraft } from "./answer_draft.ts";
 import { AnswerRecording, answerSources, WINDOW_BYTES } from "./recorder.ts";
+import { showResults } from "./results_view.ts";
 import { type Fragment, SpeechTranscriber, TypedAnswer } from "./transcript.ts";
 
 /** Finishing a little before the deadline leaves time for the typed transcript to arrive. */
 const FINISH_BEFORE_DEADLINE_MS = 1000;
 
-type Phase = "idle" | "recording" | "finishing" | "evaluating" | "over";
+/**
+ * `interrupted`: the answer was started on an earlier load of the page (a
+ * reload, a closed tab); it can be continued with new recorders or finished
+ * with what the server saved.
+ */
+type Phase = "idle" | "interrupted" | "recording" | "finishing" | "evaluating" | "over";
 
 const banners: Record<StateDetail["state"], [string, "info" | "warning"]> = {
   connecting: ["Connecting to the interview…", "info"],
@@ -40,7 +48,10 @@ const banners: Record<StateDetail["state"], [string, "info" | "warning"]> = {
 /** The interview section of the candidate page. */
 export class InterviewView {
   readonly #devices: Devices;
-  readonly #typed = new TypedAnswer(byId<HTMLTextAreaElement>("answer-text"));
+  readonly #typed = new TypedAnswer(
+    byId<HTMLTextAreaElement>("answer-text"),
+    () => this.#keepDraft(),
+  );
   readonly #speech = new SpeechTranscriber(
     (fragment) => this.#onSpeech(fragment),
     (text) => say(byId("speech-status"), text),
@@ -55,6 +66,8 @@ export class InterviewView {
   #spoken = "";
   /** A question that became current while an answer was being finished; shown right after. */
   #next: QuestionMessage | null = null;
+  /** For an interrupted answer: the segment and streams its continuation records. */
+  #continuation: { segment: number; streams: StreamName[] } | null = null;
 
   /** Wires the buttons; `devices` holds the camera and screen to record. */
   constructor(devices: Devices) {
@@ -96,7 +109,9 @@ export class InterviewView {
     for (const question of details?.questions ?? []) {
       if (question.status === "ANSWERED" || question.status === "FAILED") showResult(question);
     }
-    await client.connect().catch((error) => this.#status(messageOf(error), "error"));
+    await client.connect().catch(() =>
+      this.#status("Could not connect to the interview. Reload the page to try again.", "error")
+    );
   }
 
   #status(text: string, kind: "info" | "ok" | "error" = "info"): void {
@@ -137,16 +152,29 @@ export class InterviewView {
     }
     if (!question || this.#phase === "recording") return;
     if (movedOn) this.#showQuestion(question);
-    if (session.answer?.question_id === question.question_id) {
-      // Started from another page load: its bytes are gone, the server ends it at its deadline.
-      this.#endsAt = Date.parse(question.started_at ?? "") + question.time_limit_s * 1000;
+    if (session.answer?.question_id !== question.question_id) return;
+    this.#endsAt = Date.parse(question.started_at ?? "") + question.time_limit_s * 1000;
+    if (session.answer.status !== "RECORDING") {
       this.#setPhase("evaluating");
-      this.#status(
-        session.answer.status === "RECORDING"
-          ? "This answer was started on an earlier page and cannot continue here; the server saves what it received when its time runs out."
-          : "Your answer is being evaluated…",
-      );
+      this.#status("Your answer is being evaluated…");
+      return;
     }
+    // Started on an earlier load of this page: the server kept what it received, this
+    // browser kept what was typed. New recorders continue it as the answer's next segment.
+    if (this.#phase !== "interrupted") {
+      const draft = loadDraft(this.#interviewId, question.question_id);
+      if (draft) this.#typed.restore(draft);
+    }
+    const segment = session.answer.segment + 1;
+    this.#continuation = segment < session.limits.max_segments
+      ? { segment, streams: Object.keys(session.answer.streams) as StreamName[] }
+      : null;
+    this.#setPhase("interrupted");
+    this.#status(
+      this.#continuation
+        ? "Your answer was interrupted. What you recorded and typed is saved: continue the answer, or finish it with what was saved."
+        : "Your answer was interrupted too often to continue; finish it with what was saved.",
+    );
   }
 
   #showQuestion(question: QuestionMessage): void {
@@ -175,32 +203,58 @@ export class InterviewView {
 
   #setPhase(phase: Phase): void {
     this.#phase = phase;
-    byId<HTMLButtonElement>("answer-start").disabled = phase !== "idle";
-    byId<HTMLButtonElement>("answer-finish").disabled = phase !== "recording";
-    byId<HTMLTextAreaElement>("answer-text").disabled = phase !== "recording";
+    if (phase !== "interrupted") this.#continuation = null;
+    const interrupted = phase === "interrupted";
+    const start = byId<HTMLButtonElement>("answer-start");
+    start.disabled = phase !== "idle" && !(interrupted && this.#continuation);
+    start.textContent = interrupted ? "Continue answer" : "Start answer";
+    const finish = byId<HTMLButtonElement>("answer-finish");
+    finish.disabled = phase !== "recording" && !interrupted;
+    finish.textContent = interrupted ? "Finish with what was saved" : "Finish answer";
+    byId<HTMLTextAreaElement>("answer-text").disabled = phase !== "recording" && !interrupted;
     byId("recording-indicator").hidden = phase !== "recording";
+  }
+
+  /** Keeps the typed answer in the browser on every change, so a reload does not lose it. */
+  #keepDraft(): void {
+    const questionId = this.#question?.question_id;
+    if (questionId === undefined) return;
+    saveDraft(this.#interviewId, questionId, this.#typed.draft());
   }
 
   #startAnswer(): void {
     const client = this.#client;
     const question = this.#question;
     const camera = this.#devices.camera;
-    if (!client || !question || this.#phase !== "idle") return;
+    const continuation = this.#continuation;
+    if (!client || !question || (this.#phase !== "idle" && !continuation)) return;
     if (!camera) {
       this.#status("Turn on your camera and microphone first (section 2).", "error");
       byId("devices-button").focus();
       return;
     }
     const questionId = question.question_id;
+    const sources = answerSources(camera, this.#devices.screen).filter((source) =>
+      !continuation || continuation.streams.includes(source.stream)
+    );
     const recording = new AnswerRecording(
       client,
       questionId,
-      answerSources(camera, this.#devices.screen),
-      (message) => this.#status(`The server takes no more of this answer: ${message}`, "error"),
+      sources,
+      () =>
+        this.#status(
+          "The server could not take more of this answer; what arrived is kept. Press Finish answer.",
+          "error",
+        ),
     );
     this.#recording = recording;
     const requestedAt = Date.now();
-    client.startAnswer(questionId, recording.streams, recording.mimeTypes).then((started) => {
+    client.startAnswer(
+      questionId,
+      recording.streams,
+      recording.mimeTypes,
+      continuation?.segment,
+    ).then((started) => {
       // The deadline is in server time; shift it by the clock difference seen at the start.
       const skew = requestedAt - Date.parse(started.started_at);
       const sameStart = Math.abs(skew) < 60_000;
@@ -211,15 +265,16 @@ export class InterviewView {
       showProgress({ question_id: questionId, stream, sent: 0, committed: 0, failed: false });
     }
     recording.start();
-    const origin = performance.now();
-    this.#typed.begin(origin);
-    this.#speech.start(origin);
+    // A continued answer keeps its restored text, whose times go on from before the reload.
+    if (!continuation) this.#typed.begin(performance.now());
+    this.#speech.start(this.#typed.origin);
     this.#setPhase("recording");
     this.#status("Recording. Press Finish answer when you are done.");
     byId("answer-text").focus();
   }
 
   async #finishAnswer(): Promise<void> {
+    if (this.#phase === "interrupted") return await this.#finishSaved();
     const client = this.#client;
     const recording = this.#recording;
     const questionId = this.#question?.question_id;
@@ -233,12 +288,38 @@ export class InterviewView {
     }
     try {
       await client.endAnswer(questionId);
+      clearDraft(this.#interviewId, questionId);
       this.#status(`Answer saved (${Math.round(recording.elapsedMs / 1000)} s). Evaluating…`, "ok");
-    } catch (error) {
-      this.#status(`The answer was ended by the server: ${messageOf(error)}. Evaluating…`);
+    } catch {
+      // The server had ended the answer already (time limit or grace period).
+      this.#status("The answer had already ended; it is saved with what arrived. Evaluating…");
     }
     if (this.#recording === recording) this.#recording = null;
     // A session or the end of the interview may have moved the phase on while this awaited.
+    if ((this.#phase as Phase) === "finishing") this.#setPhase("evaluating");
+    const next = this.#next;
+    this.#next = null;
+    if (next) this.#showQuestion(next);
+  }
+
+  /** Ends an interrupted answer with what the server saved and the text kept here. */
+  async #finishSaved(): Promise<void> {
+    const client = this.#client;
+    const questionId = this.#question?.question_id;
+    if (!client || questionId === undefined) return;
+    this.#setPhase("finishing");
+    this.#status("Saving your answer…");
+    for (const fragment of this.#typed.fragments()) {
+      client.sendTranscript({ question_id: questionId, ...fragment });
+    }
+    try {
+      await client.endSavedAnswer(questionId);
+      clearDraft(this.#interviewId, questionId);
+      this.#status("Answer saved with what was recorded before. Evaluating…", "ok");
+    } catch {
+      // The server had ended the answer already (time limit or grace period).
+      this.#status("The answer had already ended; it is saved with what arrived. Evaluating…");
+    }
     if ((this.#phase as Phase) === "finishing") this.#setPhase("evaluating");
     const next = this.#next;
     this.#next = null;
@@ -268,14 +349,22 @@ export class InterviewView {
         void this.#finishAnswer();
         break;
       case "data_lost":
+        this.#status("Part of this answer was lost on the way; the rest is saved.", "error");
+        break;
       case "not_current_question":
+        this.#status("This question is no longer open; the page moves on to the next one.");
+        break;
       case "internal_error":
-        this.#status(detail.message, "error");
+        this.#status(
+          "Something went wrong on our side; what you recorded so far is kept.",
+          "error",
+        );
         break;
     }
   }
 
   #onFinalized(question: QuestionAnswer): void {
+    clearDraft(this.#interviewId, question.question_id);
     showResult(question);
     if (question.question_id !== this.#question?.question_id) return;
     this.#status(
@@ -291,26 +380,12 @@ export class InterviewView {
     this.#devices.stopAll();
     byId("interview").hidden = true;
     byId("devices").hidden = true;
-    byId("done").hidden = false;
-    const summary = byId("done-summary");
-    summary.textContent = status === "completed"
-      ? "Thank you: every question is answered."
-      : `The interview was ${status}.`;
-    try {
-      const details = await api<Details>(`/api/performance/details/${this.#interviewId}`);
-      const { average_score: average, grade } = details.interview;
-      summary.append(
-        average === null
-          ? " No answer was scored."
-          : ` Average score ${average.toFixed(1)}/10, grade ${grade}.`,
-      );
-      byId("done-rows").replaceChildren(...details.questions.map(resultRow));
-    } catch (error) {
-      summary.append(` The results could not be loaded: ${messageOf(error)}`);
-    }
-    const title = byId("done-title");
-    title.tabIndex = -1;
-    title.focus();
+    await showResults(
+      this.#interviewId,
+      status === "completed"
+        ? "Thank you: every question is answered."
+        : "The interview ended before every question was answered.",
+    );
   }
 
   #tick(): void {
@@ -353,23 +428,6 @@ function showProgress(detail: ProgressDetail): void {
     : `${formatBytes(detail.committed)}${detail.committed === detail.sent ? " (all)" : ""}`;
 }
 
-function resultRow(question: QuestionAnswer): HTMLTableRowElement {
-  const remark = h("td", {}, question.ai_remark ?? question.failure_reason ?? "");
-  if (question.ai_answer) {
-    remark.append(
-      h("details", {}, h("summary", {}, "Reference answer"), h("p", {}, question.ai_answer)),
-    );
-  }
-  return h(
-    "tr",
-    {},
-    h("td", {}, `${question.question_id}. ${question.question_text}`),
-    h("td", {}, question.candidate_score === null ? "–" : `${question.candidate_score}/10`),
-    h("td", {}, question.candidate_grade ?? "–"),
-    remark,
-  );
-}
-
 function showResult(question: QuestionAnswer): void {
   const id = `result-${question.question_id}`;
   const item = h(
@@ -380,9 +438,9 @@ function showResult(question: QuestionAnswer): void {
       "p",
       {},
       question.status === "FAILED"
-        ? `Not evaluated: ${question.failure_reason ?? "the answer failed"}. `
+        ? "This answer could not be evaluated. "
         : `Score ${question.candidate_score ?? "–"}/10, grade ${question.candidate_grade ?? "–"}. `,
-      question.ai_remark ?? "",
+      candidateRemark(question.ai_remark),
     ),
   );
   if (question.ai_answer) {

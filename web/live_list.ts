@@ -42,11 +42,11 @@ export function startLiveList(
       element = h(
         "tr",
         { "data-interview": row.interview_id },
-        h("td", {}, row.interview_name),
-        h("td", {}, row.username),
-        h("td"),
-        h("td"),
-        h("td"),
+        h("td", { "data-label": "Interview" }, row.interview_name),
+        h("td", { "data-label": "Candidate" }, row.username),
+        h("td", { "data-label": "Question" }),
+        h("td", { "data-label": "Answered" }),
+        h("td", { "data-label": "Connection" }),
         h("td", {}, watch),
       );
       elements.set(row.interview_id, element);

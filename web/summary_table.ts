@@ -79,13 +79,17 @@ function row(item: SummaryItem, onOpen: (interviewId: number) => void): HTMLTabl
   return h(
     "tr",
     { "data-interview": item.interview_id },
-    h("td", {}, item.interview_name),
-    h("td", {}, item.username),
-    h("td", {}, item.status.replace("_", " ")),
-    h("td", {}, new Date(item.created_at).toLocaleString()),
-    h("td", {}, `${item.answered_count} of ${item.question_count}`),
-    h("td", {}, item.average_score === null ? "–" : item.average_score.toFixed(1)),
-    h("td", {}, item.grade ?? "–"),
+    h("td", { "data-label": "Interview" }, item.interview_name),
+    h("td", { "data-label": "Candidate" }, item.username),
+    h("td", { "data-label": "Status" }, item.status.replace("_", " ")),
+    h("td", { "data-label": "Started" }, new Date(item.created_at).toLocaleString()),
+    h("td", { "data-label": "Answered" }, `${item.answered_count} of ${item.question_count}`),
+    h(
+      "td",
+      { "data-label": "Average score" },
+      item.average_score === null ? "–" : item.average_score.toFixed(1),
+    ),
+    h("td", { "data-label": "Grade" }, item.grade ?? "–"),
     h("td", {}, open),
   );
 }

@@ -26,6 +26,15 @@ function clampMs(ms: number): number {
   return Math.min(MAX_MS, Math.max(0, Math.round(ms)));
 }
 
+/** What is kept of a typed answer so that a reloaded page can put it back. */
+export interface TypedDraft {
+  text: string;
+  /** When the text reached each length, in milliseconds from the start of the answer. */
+  marks: { length: number; ms: number }[];
+  /** Milliseconds from the start of the answer when the draft was taken. */
+  elapsedMs: number;
+}
+
 /**
  * The typed answer. It remembers when the text reached each length, so each
  * typed sentence carries the time it was written and an interviewer can jump
@@ -36,11 +45,12 @@ export class TypedAnswer {
   #origin = 0;
   #marks: { length: number; ms: number }[] = [];
 
-  /** Watches `textarea`. */
-  constructor(textarea: HTMLTextAreaElement) {
+  /** Watches `textarea`; `onInput` runs after each change, e.g. to keep a draft. */
+  constructor(textarea: HTMLTextAreaElement, onInput: () => void = () => {}) {
     this.#textarea = textarea;
     textarea.addEventListener("input", () => {
       this.#marks.push({ length: textarea.value.length, ms: performance.now() - this.#origin });
+      onInput();
     });
   }
 
@@ -49,6 +59,27 @@ export class TypedAnswer {
     this.#origin = origin;
     this.#textarea.value = "";
     this.#marks = [];
+  }
+
+  /** When the answer started, as a `performance.now()` value. */
+  get origin(): number {
+    return this.#origin;
+  }
+
+  /** The text so far with its times. */
+  draft(): TypedDraft {
+    return {
+      text: this.#textarea.value,
+      marks: [...this.#marks],
+      elapsedMs: performance.now() - this.#origin,
+    };
+  }
+
+  /** Puts a draft back; times go on from where the draft was taken. */
+  restore(draft: TypedDraft): void {
+    this.#origin = performance.now() - draft.elapsedMs;
+    this.#textarea.value = draft.text;
+    this.#marks = [...draft.marks];
   }
 
   /** The typed text as final fragments, one per sentence or line, in order. */

@@ -6,10 +6,16 @@
  *
  * @module
  */
-import type { QuestionAnswer } from "./api.ts";
+import { api, type Details, interviewLinks, type QuestionAnswer } from "./api.ts";
 import { answerCard, type TimedText } from "./answer_card.ts";
-import { byId, formatBytes, h, say } from "./dom.ts";
+import { byId, formatBytes, h, messageOf, say } from "./dom.ts";
 import { type Feed, type FeedMessage, openFeed } from "./feed.ts";
+import { reportView } from "./report_view.ts";
+import type { RecordingLinks } from "./review_player.ts";
+
+/** How often the report is looked for again while it is being written. */
+const REPORT_POLL_MS = 3000;
+const REPORT_POLL_TRIES = 20;
 
 interface ObserveState {
   interview: {
@@ -42,6 +48,11 @@ const flagLabels: Record<string, string> = {
   fullscreen_enter: "Entered full screen",
 };
 
+/** Which recordings a set of links has, to tell when a card needs a new player. */
+function kindsOf(links: RecordingLinks | undefined): string {
+  return links ? Object.entries(links).filter(([, url]) => url).map(([kind]) => kind).join() : "";
+}
+
 /** The "watch" section of the dashboard. */
 export class WatchView {
   #feed: Feed | null = null;
@@ -53,11 +64,19 @@ export class WatchView {
   #current: number | null = null;
   /** The question whose transcript and streams are shown live. */
   #followed: number | null = null;
+  /** Signed recording links per question; fetched again when they expire. */
+  #links = new Map<number, RecordingLinks>();
+  /** Counts loads of stored data, so an older, slower one does not overwrite a newer one. */
+  #generation = 0;
 
   /** Shows interview `interviewId`, live. */
   open(interviewId: number): void {
     this.#feed?.close();
-    if (interviewId !== this.#interviewId) this.#fragments = new Map();
+    if (interviewId !== this.#interviewId) {
+      this.#fragments = new Map();
+      this.#links = new Map();
+      byId("watch-report").replaceChildren();
+    }
     this.#interviewId = interviewId;
     const section = byId("watch");
     section.hidden = false;
@@ -120,6 +139,7 @@ export class WatchView {
         const question = message.question as QuestionAnswer;
         this.#questions.set(question.question_id, question);
         this.#renderCard(question);
+        void this.#loadStored();
         say(
           byId("watch-answer"),
           `Question ${question.question_id} scored ${question.candidate_score ?? "–"}/10 (grade ${
@@ -133,6 +153,7 @@ export class WatchView {
         state.interview.status = message.status as string;
         this.#setCurrent(null);
         this.#showMeta();
+        void this.#loadStored();
         break;
     }
   }
@@ -154,6 +175,60 @@ export class WatchView {
     this.#current = this.#followed = null;
     this.#setCurrent(state.current_question_id);
     this.#follow(state.current_question_id);
+    void this.#loadStored();
+  }
+
+  /**
+   * Loads what the live feed does not carry: signed recording links, the
+   * stored transcript timestamps, and the report once the interview is over.
+   * Cards of finished answers are drawn again only when they gain a player
+   * or timestamps, so a playing video is not interrupted.
+   */
+  async #loadStored(): Promise<void> {
+    const generation = ++this.#generation;
+    const interviewId = this.#interviewId;
+    try {
+      for (let tries = 0;; tries++) {
+        const [details, links] = await Promise.all([
+          api<Details>(`/api/performance/details/${interviewId}`),
+          interviewLinks(interviewId),
+        ]);
+        if (generation !== this.#generation) return;
+        for (const stored of details.questions) {
+          const question = this.#questions.get(stored.question_id);
+          const link = links.questions.find((l) => l.question_id === stored.question_id);
+          if (!question || !link) continue;
+          const gainsPlayer = kindsOf(this.#links.get(stored.question_id)) !==
+            kindsOf(link.recordings);
+          const gainsTimes = (question.transcript_segments ?? []).length === 0 &&
+            (stored.transcript_segments ?? []).length > 0;
+          this.#links.set(stored.question_id, link.recordings);
+          question.transcript_segments = stored.transcript_segments;
+          if (gainsPlayer || gainsTimes) this.#renderCard(question);
+        }
+        const { status, report } = details.interview;
+        if (status !== "in_progress") {
+          byId("watch-report").replaceChildren(
+            reportView(report ?? null, status, links.report_pdf),
+          );
+        }
+        if (status === "in_progress" || report || tries >= REPORT_POLL_TRIES) return;
+        await new Promise((resolve) => setTimeout(resolve, REPORT_POLL_MS));
+      }
+    } catch (error) {
+      say(
+        byId("watch-feed"),
+        `Recordings and report could not be loaded: ${messageOf(error)}`,
+        "error",
+      );
+    }
+  }
+
+  /** Fresh links for one answer, for a player whose links expired. */
+  async #relink(questionId: number): Promise<RecordingLinks | null> {
+    const links = await interviewLinks(this.#interviewId);
+    for (const link of links.questions) this.#links.set(link.question_id, link.recordings);
+    return this.#links.get(questionId) ?? null;
   }
 
   #showMeta(): void {
@@ -229,9 +304,10 @@ export class WatchView {
 
   #renderCard(question: QuestionAnswer): void {
     const card = answerCard(
-      this.#interviewId,
       question,
       this.#fragments.get(question.question_id) ?? [],
+      this.#links.get(question.question_id),
+      () => this.#relink(question.question_id),
     );
     const existing = document.getElementById(card.id);
     if (existing) existing.replaceWith(card);

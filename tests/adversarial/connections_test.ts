@@ -259,6 +259,48 @@ Deno.test("gate: past the pending limit the oldest pending connection of anyone 
   assert.deepEqual(conns.map((c) => c.closedFor), ["evicted_pending", undefined, undefined]);
 });
 
+Deno.test("gate: connections that sent part of their headers go before older ones not yet read", () => {
+  const { gate } = fakeGate({ maxPending: 3, maxPerAddress: 3 });
+  // A real client's headers may sit unread behind a burst of accepts: it is
+  // the oldest, yet the stalled half-sent ones make room first.
+  const unread = new FakeConnection("10.0.0.1");
+  const [s1, s2] = [1, 2].map(() => new FakeConnection("10.0.0.1"));
+  gate.admit(unread);
+  for (const conn of [s1, s2]) {
+    gate.admit(conn);
+    gate.stalled(conn);
+  }
+  const [n1, n2] = [1, 2].map(() => new FakeConnection("10.0.0.1"));
+  gate.admit(n1);
+  gate.admit(n2);
+  assert.deepEqual([unread, s1, s2, n1, n2].map((c) => c.closedFor), [
+    undefined,
+    "evicted_pending",
+    "evicted_pending",
+    undefined,
+    undefined,
+  ]);
+  // With no stalled connection left, the oldest goes.
+  gate.admit(new FakeConnection("10.0.0.2"));
+  assert.equal(unread.closedFor, "evicted_pending");
+  assert.equal(gate.pending, 3);
+});
+
+Deno.test("gate: accepting waits while the next admission would evict a connection not yet read", () => {
+  const { gate } = fakeGate({ maxPending: 2 });
+  const [a, b] = [1, 2].map(() => new FakeConnection("10.0.0.1"));
+  gate.admit(a);
+  assert.equal(gate.wouldEvictUnread(), false, "room left");
+  gate.admit(b);
+  assert.equal(gate.wouldEvictUnread(), true, "full of connections whose bytes are unread");
+  gate.read(a);
+  gate.stalled(a);
+  assert.equal(gate.wouldEvictUnread(), false, "a stalled one can go instead");
+  gate.promote(b);
+  gate.release(a);
+  assert.equal(gate.wouldEvictUnread(), false);
+});
+
 Deno.test("gate: proxied connections are limited per address and in all; refusals are limited too", () => {
   const { gate } = fakeGate({ maxConnections: 3, maxPerAddress: 2, maxRefusing: 1 });
   const verdict = (address: string) => {

@@ -1,10 +1,12 @@
-// Issue 8, items 6, 7 and 10, against a real server with small limits: the
+// Issue 8, items 6, 7 and 10 (and issue 10's segment bounds), against a real server with small limits: the
 // attacks of attacks/realtime.ts must close the abuser, keep /health under
 // 1 s and leave the victim's transcript and proctoring rows complete.
 import assert from "node:assert/strict";
 import { count, eq } from "drizzle-orm";
 import { proctoringEvents, questionAnswers, transcriptSegments } from "../../db/schema.ts";
+import { encodeFrame, MAX_SEGMENTS } from "../../realtime/protocol.ts";
 import { type LiveServer, startLiveServer } from "../helpers/live_server.ts";
+import { RawPeer } from "../helpers/raw_peer.ts";
 import { assertStayedHealthy, watchHealth } from "./health_watch.ts";
 import { poisonRows, strayFrame, tinyFrames, unreadReplies } from "./attacks/realtime.ts";
 
@@ -114,4 +116,63 @@ liveTest("a stray frame gets wrong_offset and a damaged header checksum_mismatch
       assert.equal(last.committed, 32);
     },
   );
+});
+
+liveTest("segments of an answer are bounded in number and share its size limit", async () => {
+  const server = await startLiveServer({ MAX_ANSWER_MB: "1" });
+  try {
+    const { token } = await server.user("segmenter");
+    await server.request("POST", "/jd_resume/upload_jd", {
+      token,
+      body: { text: "Backend engineer: TypeScript, PostgreSQL, Docker." },
+    });
+    const started = await server.request("POST", "/interview/start_interview", {
+      token,
+      body: { interview_name: "Segments", question_count: 1 },
+    });
+    const { interview_id: interviewId } = await started.json();
+    const peer = await RawPeer.open(
+      `${server.wsBase}/realtime/interviews/${interviewId}?token=${token}`,
+    );
+    const session = await peer.next("session");
+    assert.equal((session.limits as { max_segments: number }).max_segments, MAX_SEGMENTS);
+    peer.send({ type: "answer.start", question_id: 1, streams: ["camera"], segment: 1 });
+    await peer.next("error", { code: "bad_message" });
+    peer.send({ type: "answer.start", question_id: 1, streams: ["camera"] });
+    await peer.next("answer.started");
+    const payload = new Uint8Array(200 * 1024).fill(1);
+    const send = (seq: number, offset: number) =>
+      peer.sendBinary(encodeFrame({ stream: "camera", questionId: 1, seq, offset, payload }));
+    // 400 KiB in segment 0 and 400 KiB in segment 1: under the 1 MiB limit together.
+    for (const segment of [0, 1]) {
+      if (segment > 0) {
+        peer.send({ type: "answer.start", question_id: 1, streams: ["camera"], segment });
+        await peer.next("answer.started", {}, 10_000, segment);
+      }
+      send(0, 0);
+      send(1, payload.byteLength);
+      assert.equal((await peer.next("ack", { seq: 1 }, 10_000, segment)).committed, 409_600);
+    }
+    for (let segment = 2; segment < MAX_SEGMENTS; segment++) {
+      peer.send({ type: "answer.start", question_id: 1, streams: ["camera"], segment });
+      await peer.next("answer.started", {}, 10_000, segment);
+    }
+    peer.send({ type: "answer.start", question_id: 1, streams: ["camera"], segment: MAX_SEGMENTS });
+    assert.match(
+      String((await peer.next("error", { code: "bad_message" }, 10_000, 1)).message),
+      /segment/,
+    );
+    // The last segment may not take the answer past 1 MiB: 800 KiB are in earlier ones.
+    send(0, 0);
+    await peer.next("ack", { seq: 0 }, 10_000, 2);
+    const staged = await Array.fromAsync(
+      Deno.readDir(`${server.deps.config.DATA_DIR}/recordings/${interviewId}/1/staging`),
+    );
+    assert.equal(staged.length, MAX_SEGMENTS, staged.map((entry) => entry.name).join(" "));
+    send(1, payload.byteLength);
+    await peer.next("error", { code: "answer_too_large" });
+    await peer.close();
+  } finally {
+    await server.stop();
+  }
 });

@@ -85,3 +85,39 @@ export async function waitForText(
 export function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (element) => element.textContent ?? "");
 }
+
+/** The sizes the pages are checked and photographed at: a laptop and a phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** Fails when the page is wider than its viewport, naming the widest elements that stick out. */
+export async function assertNoHorizontalOverflow(page: Page, where: string): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scrollWidth = document.documentElement.scrollWidth;
+    if (scrollWidth <= width) return null;
+    const culprits = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((element) => element.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`);
+    return { width, scrollWidth, culprits };
+  });
+  if (overflow) {
+    throw new Error(`${where}: the page overflows horizontally: ${JSON.stringify(overflow)}`);
+  }
+}
+
+/** Whether every element matching `selectors` lies wholly inside the viewport as it is scrolled. */
+export function inViewport(page: Page, selectors: string[]): Promise<Record<string, boolean>> {
+  return page.evaluate((selectors: string[]) => {
+    const result: Record<string, boolean> = {};
+    for (const selector of selectors) {
+      const box = document.querySelector(selector)?.getBoundingClientRect();
+      result[selector] = !!box && box.height > 0 && box.top >= 0 && box.left >= 0 &&
+        box.bottom <= innerHeight && box.right <= innerWidth;
+    }
+    return result;
+  }, selectors);
+}
