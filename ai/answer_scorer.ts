@@ -3,11 +3,19 @@
  * points. The score is built from parts that the remark spells out:
  *
  * - coverage (up to 7): weighted share of key points whose keywords appear,
- *   after light stemming;
+ *   matched by light stemming or by lemma and stem (wink-nlp), so
+ *   "reconciled" covers "reconciliation"; phrases match in any order within a
+ *   few words ("moulding for the crown") and closed compounds match two words
+ *   ("locked out" for "lockout"). Reasons and results are also recognised by
+ *   the shape of a sentence (a clause of purpose; an outcome with a number or
+ *   a comparison), and a question's core point by several of its own terms;
  * - specificity (up to 3): numbers or metrics, a concrete example,
- *   first-person actions, named technologies and stated reasons;
+ *   first-person actions, named tools or standards, stated reasons and the
+ *   question's own terms, found the same way in any occupation;
  * - a penalty for vague filler when the answer is not specific;
- * - caps for very short answers, keyword lists, repetition and stuffing.
+ * - caps for very short answers, keyword lists, repetition, stuffing, general
+ *   answers without anything concrete, and answers about something else (one
+ *   shared word is not enough to be on topic).
  *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
@@ -17,7 +25,7 @@
 
 import type { Evaluation, KeyPoint, QuestionToEvaluate } from "./engine.ts";
 import { gradeForScore } from "./grading.ts";
-import { detectSkills } from "./skill_catalog.ts";
+import { analyze, analyzeWords, sameTerm, type Sentence, termKey, type Token } from "./nlp.ts";
 import {
   cutInjection,
   indexOfPhrase,
@@ -46,8 +54,6 @@ const METRIC =
   /(?:\$\s?\d|\d(?:[.,]\d+)?\s*(?:%|percent|ms\b|milliseconds?|seconds?|secs?\b|minutes?|mins?\b|hours?|hrs?\b|days?|weeks?|months?|x\b|times\b|k\b|m\b|gb\b|mb\b|tb\b|rps\b|qps\b|req\/s|requests|users|customers|engineers|people|services|nodes|servers|pods|instances|releases|deploys))/i;
 const EXAMPLE =
   /\b(?:for example|for instance|e\.g\.|in my (?:last|previous|current) (?:job|role|project|team|company)|(?:at|in) my (?:last|previous|current)|in one (?:project|case|incident)|on one project|one time|once,? we|last year|we had an?|in production,? we)\b/i;
-const ACTION =
-  /\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:built|designed|measured|implemented|led|migrated|wrote|created|reduced|improved|deployed|added|fixed|introduced|set up|automated|refactored|profiled|benchmarked|debugged|tuned|optimi[sz]ed|replaced|moved|split|rolled out|rolled back|monitored|tested|investigated|found|chose|decided|ran|shipped|launched|owned|configured|traced|cut|scaled|rewrote|proposed|organi[sz]ed|negotiated|mentored|coached|delivered|analy[sz]ed)\b/i;
 const REASONING =
   /\b(?:because|so that|trade-?offs?|instead of|rather than|which meant|the reason|downside|as a result|in order to|otherwise)\b/i;
 const VAGUE_PHRASES = [
@@ -84,6 +90,8 @@ interface NormalizedPoint {
   point: string;
   weight: number;
   phrases: string[][];
+  /** The same keywords as term keys, matched by lemma and stem ("reconciled" ~ "reconciliation"). */
+  terms: string[][];
   /** How many distinct phrases must appear; above 1 only for points derived from prose. */
   minHits: number;
 }
@@ -102,6 +110,7 @@ function normalizePoints(question: QuestionToEvaluate): NormalizedPoint[] {
       point: p.point,
       weight: Number.isFinite(p.weight) && p.weight > 0 ? p.weight : 1,
       phrases: p.keywords.map((k) => stems(String(k))).filter((s) => s.length > 0),
+      terms: p.keywords.map((k) => termKeys(String(k))).filter((t) => t.length > 0),
       minHits: 1,
     }));
   }
@@ -115,9 +124,307 @@ function normalizePoints(question: QuestionToEvaluate): NormalizedPoint[] {
       point: label,
       weight: 1,
       phrases: words.map((w) => [w]),
+      terms: [],
       minHits: Math.max(1, Math.round(words.length * 0.4)),
     }];
   });
+}
+
+/** Keywords repeat across questions; their analysis is kept, up to a bound. */
+const keywordTerms = new Map<string, string[]>();
+const MAX_CACHED_KEYWORDS = 5000;
+
+function termKeys(keyword: string): string[] {
+  let keys = keywordTerms.get(keyword);
+  if (!keys) {
+    keys = analyzeWords(keyword).map(termKey);
+    if (keywordTerms.size >= MAX_CACHED_KEYWORDS) keywordTerms.clear();
+    keywordTerms.set(keyword, keys);
+  }
+  return keys;
+}
+
+/**
+ * Words that may stand between or around the words of a keyword phrase: experts
+ * reorder and pad phrases ("moulding for the crown", "tagged and locked out").
+ */
+const PHRASE_SLACK = 3;
+
+/**
+ * Whether every term of `needle` occurs in `haystack` within a window of
+ * `needle.length + PHRASE_SLACK` terms, in any order. Needles with short or
+ * function words ("IAM" read as "I am", "end to end") must match as written,
+ * in a row, or written as one word ("lockout" for "lock out"). A one-word
+ * needle also matches two adjacent words written apart ("locked out" for
+ * "lockout"), through `joined`, the lemma of each word followed by the next
+ * word.
+ */
+function containsTerms(
+  haystack: readonly string[],
+  needle: readonly string[],
+  joined: readonly string[] = [],
+): boolean {
+  if (needle.length === 1) {
+    return haystack.some((t) => sameTerm(t, needle[0])) || joined.includes(needle[0]);
+  }
+  // "lock out" written as one word.
+  if (haystack.includes(needle.join(""))) return true;
+  if (!needle.every(isWord)) return containsRun(haystack, needle);
+  const span = needle.length + PHRASE_SLACK;
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (!needle.some((n) => sameTerm(haystack[i], n))) continue;
+    const window = haystack.slice(i, i + span);
+    if (needle.every((n) => window.some((t) => sameTerm(t, n)))) return true;
+  }
+  return false;
+}
+
+/** Whether `needle` occurs as a contiguous run of matching terms in `haystack`. */
+function containsRun(haystack: readonly string[], needle: readonly string[]): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) {
+      if (!sameTerm(haystack[i + j], needle[j])) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Closed compounds an answer may write as two words: "lock out" → "lockout". */
+function joinedPairs(tokens: readonly Token[]): string[] {
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const [a, b] = [tokens[i], tokens[i + 1]];
+    if (/^\p{L}+$/u.test(a.lower) && /^\p{L}+$/u.test(b.lower)) pairs.push(a.lemma + b.lower);
+  }
+  return pairs;
+}
+
+/**
+ * Key points weighted below this are about the shape of an answer (reasons,
+ * results), which an answer about something else can have too.
+ */
+const SUBJECT_WEIGHT = 1;
+
+/** Distinct nouns from which an answer counts as detailed even without numbers or a story. */
+const DETAILED_NOUNS = 10;
+
+/** Specifics that show an answer describes real work rather than general claims. */
+const CONCRETE = new Set([
+  "numbers or metrics",
+  "numbers",
+  "a concrete example",
+  "first-person actions",
+]);
+
+/** Auxiliaries say nothing about what the candidate did. */
+const AUXILIARIES = new Set([
+  "be",
+  "have",
+  "do",
+  "will",
+  "would",
+  "can",
+  "could",
+  "should",
+  "may",
+  "might",
+  "must",
+]);
+
+/** A verb in the past tense: "reconciled", "ran", "taught"; not "runs" or "running". */
+function isPastVerb(token: Token): boolean {
+  return token.pos === "VERB" && !AUXILIARIES.has(token.lemma) && token.lower !== token.lemma &&
+    !/(?:s|ing)$/.test(token.lower);
+}
+
+/**
+ * Whether the candidate says what they did, in any trade: "I" or "we"
+ * followed closely by a verb in the past tense ("I reconciled", "we
+ * re-slotted", "I taught"). Present-tense habits ("I always try") do not count.
+ */
+function reportsOwnActions(sentences: readonly Sentence[]): boolean {
+  return sentences.some(({ tokens }) =>
+    tokens.some((token, i) =>
+      (token.lower === "i" || token.lower === "we") &&
+      tokens.slice(i + 1, i + 4).some(isPastVerb)
+    )
+  );
+}
+
+/** Comparatives the lemmatiser leaves alone ("faster") or that have no "-er" form. */
+const COMPARATIVES = new Set(["more", "less", "fewer", "better", "worse", "faster", "lower"]);
+
+/** "fewer", "higher", "quicker": a comparison, the usual shape of a result. */
+function isComparative(token: Token): boolean {
+  if (token.pos !== "ADJ" && token.pos !== "ADV") return false;
+  return COMPARATIVES.has(token.lower) ||
+    (token.lower.endsWith("er") && token.lemma !== token.lower && token.lower.length >= 5);
+}
+
+/**
+ * Whether the answer gives a reason without a marker word: a clause of purpose
+ * ("measured the rise to keep it under the maximum"; "to" and a verb that do
+ * not complete another verb or adjective, as in "had to" or "able to") or a
+ * consequence ("…, so the trim needed no caulk").
+ */
+function givesReason(sentences: readonly Sentence[]): boolean {
+  return sentences.some(({ tokens }) =>
+    tokens.some((token, i) => {
+      const [before, after] = [tokens[i - 1], tokens[i + 1]];
+      if (!before || !after) return false;
+      if (token.lower === "to" && token.pos === "PART") {
+        return after.pos === "VERB" && !["VERB", "AUX", "ADJ", "PART"].includes(before.pos);
+      }
+      return token.lower === "so" && ["PRON", "DET", "NOUN", "PROPN"].includes(after.pos);
+    })
+  );
+}
+
+/**
+ * Whether the answer states a result without a marker word: after its
+ * opening sentence, a sentence with a past-tense verb and a number, a
+ * comparison or a "no …" ("the inspector passed it first time and the owners
+ * have had no squeaks"; "five of six drops were made that day").
+ */
+function statesResult(sentences: readonly Sentence[]): boolean {
+  return sentences.slice(1).some(({ tokens }) =>
+    tokens.some(isPastVerb) &&
+    tokens.some((token, i) =>
+      token.pos === "NUM" || isComparative(token) ||
+      (token.lower === "no" && tokens[i + 1]?.pos === "NOUN")
+    )
+  );
+}
+
+/** Term keys of the marker words "because" and "result", found once the model is loaded. */
+let markers: { reason: string; result: string } | undefined;
+
+function markerKeys(): { reason: string; result: string } {
+  markers ??= { reason: termKeys("because").join(" "), result: termKeys("result").join(" ") };
+  return markers;
+}
+
+/** Whether a point is about the shape of an answer: it lists a marker word a structure can meet. */
+function isStructural(point: NormalizedPoint): boolean {
+  const { reason, result } = markerKeys();
+  return point.terms.some((t) => t.length === 1 && (t[0] === reason || t[0] === result));
+}
+
+/**
+ * Marker keywords that an answer's structure stands in for: a point listing
+ * "because" is met by a clause of purpose, one listing "result" by a stated
+ * outcome, whatever words the candidate's trade uses for them.
+ */
+function structuralCues(sentences: readonly Sentence[]): Set<string> {
+  const cues = new Set<string>();
+  if (givesReason(sentences)) cues.add(markerKeys().reason);
+  if (statesResult(sentences)) cues.add(markerKeys().result);
+  return cues;
+}
+
+/**
+ * Nouns and adjectives that template wording puts in every question ("a
+ * specific time", "the situation"), and units of time ("120 drops a day"); an
+ * answer sharing only these with the question is not about its subject.
+ */
+const TEMPLATE_NOUNS = new Set([
+  "specific",
+  "difficult",
+  "hard",
+  "role",
+  "time",
+  "situation",
+  "result",
+  "step",
+  "practice",
+  "resume",
+  "part",
+  "case",
+  "description",
+  "example",
+  "way",
+  "today",
+  "thing",
+  "work",
+  "job",
+  "plan",
+  "project",
+  "minute",
+  "hour",
+  "day",
+  "week",
+  "month",
+  "year",
+]);
+
+/**
+ * Whether an answer is about the question's subject: it names a subject key
+ * phrase of several words ("talent planning", in any order and form), or
+ * shares at least two distinct words with the question's subject terms and
+ * subject keywords (`evidence`). One shared word is not enough, as it is often
+ * a word of another sense ("I planned each day's distance" against "talent
+ * planning", piano "scales" against "scaling"), unless the question names
+ * only one thing.
+ */
+function onTopic(
+  subject: readonly string[],
+  evidence: ReadonlySet<string>,
+  anchored: boolean,
+): boolean {
+  return anchored || evidence.size >= Math.min(2, new Set(subject).size);
+}
+
+/** Distinct subject terms of the question from which an answer is plainly about it. */
+const CORE_SHARED_TERMS = 3;
+
+/**
+ * The question's core point: the one weighted above all others (a document
+ * question's duty or achievement). Naming several of the question's own terms
+ * covers it even in other words than its keywords ("fractions lesson" for
+ * "differentiate instruction for pupils with special educational needs").
+ */
+function corePoint(points: readonly NormalizedPoint[]): NormalizedPoint | undefined {
+  const [first, second] = [...points].sort((a, b) => b.weight - a.weight);
+  return first && (!second || first.weight > second.weight) ? first : undefined;
+}
+
+/** Whether a term key is a content word rather than "and", "of" or "to". */
+function isWord(key: string): boolean {
+  return key.length >= 3 && !STOPWORDS.has(key);
+}
+
+/** Below this share of sentences touching the question, a long answer is mostly about something else. */
+const MIN_TOPICAL_SHARE = 0.25;
+
+/**
+ * The share of an answer's sentences that name the question's subject or a
+ * keyword of one of its subject key points. Pasting a relevant sentence into
+ * a long story about something else keeps this share low.
+ */
+function topicalShare(
+  sentences: readonly Sentence[],
+  subject: readonly string[],
+  points: readonly NormalizedPoint[],
+): number {
+  const keywords = points.filter((p) => p.weight >= SUBJECT_WEIGHT).flatMap((p) => p.terms);
+  const touches = sentences.filter(({ tokens }) => {
+    const terms = tokens.map(termKey);
+    return terms.some((t) => subject.some((s) => sameTerm(s, t))) ||
+      keywords.some((k) => containsTerms(terms, k));
+  });
+  return sentences.length === 0 ? 1 : touches.length / sentences.length;
+}
+
+/** Term keys of the nouns and adjectives that name what a question is about. */
+function subjectTerms(question: QuestionToEvaluate): string[] {
+  return analyze(`${question.topic ?? ""}. ${question.text ?? ""}`)
+    .flatMap((s) => s.tokens)
+    .filter((t: Token) =>
+      (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ") && t.lower.length >= 3 &&
+      !TEMPLATE_NOUNS.has(t.lemma) && !STOPWORDS.has(t.lower)
+    )
+    .map(termKey);
 }
 
 /** Marks every token covered by any occurrence of a phrase, for the stuffing check. */
@@ -189,12 +496,23 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   }
 
   // Coverage of key points.
+  const sentencesNlp = analyze(clean);
+  const answerTokens = sentencesNlp.flatMap((s) => s.tokens);
+  const answerTerms = answerTokens.map(termKey);
+  const joined = sentencesNlp.flatMap((s) => joinedPairs(s.tokens));
+  const cues = structuralCues(sentencesNlp);
+  const subject = subjectTerms(question);
+  const onSubject = new Set(subject.filter((t) => answerTerms.some((a) => sameTerm(a, t))));
+  const core = corePoint(points);
   const stemmed = words.map(stem);
   const marks = new Array<boolean>(stemmed.length).fill(false);
   const covered: string[] = [];
   const missing: string[] = [];
   let totalWeight = 0;
   let coveredWeight = 0;
+  let anchored = false;
+  // Distinct words the answer shares with the question's subject or its subject key points.
+  const evidence = new Set(onSubject);
   for (const p of points) {
     totalWeight += p.weight;
     let hits = 0;
@@ -204,9 +522,18 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
         markOccurrences(stemmed, phrase, marks);
       }
     }
-    if (hits >= p.minHits) {
+    const matched = p.terms.filter((t) => containsTerms(answerTerms, t, joined));
+    if (hits < p.minHits && matched.length > 0) hits = p.minHits;
+    const byStructure = p.terms.some((t) => t.length === 1 && cues.has(t[0]));
+    const byQuestionTerms = p === core && onSubject.size >= CORE_SHARED_TERMS;
+    if (hits >= p.minHits || byStructure || byQuestionTerms) {
       covered.push(p.point);
       coveredWeight += p.weight;
+      // Points about the shape of an answer (those a structure can meet) say nothing of its subject.
+      if (!isStructural(p)) {
+        anchored ||= matched.some((t) => t.filter(isWord).length >= 2);
+        for (const t of matched) for (const w of t.filter(isWord)) evidence.add(w);
+      }
     } else {
       missing.push(p.point);
     }
@@ -227,13 +554,21 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     specificity += 0.25;
     specifics.push("a concrete example");
   }
-  if (ACTION.test(clean)) {
+  if (reportsOwnActions(sentencesNlp)) {
     specificity += 0.25;
     specifics.push("first-person actions");
   }
-  if (detectSkills(clean).length > 0) {
+  const named = new Set(answerTokens.filter((t) => t.pos === "PROPN").map((t) => t.lower));
+  if (named.size >= 2) {
     specificity += 0.1;
-    specifics.push("named technologies");
+    specifics.push("named tools, standards or products");
+  }
+  // Real experience brings its own vocabulary; filler repeats a few general nouns.
+  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
+  const detailed = nouns.size >= DETAILED_NOUNS;
+  if (onSubject.size >= CORE_SHARED_TERMS) {
+    specificity += 0.1;
+    specifics.push("the question's own terms");
   }
   if (REASONING.test(clean)) {
     specificity += 0.1;
@@ -270,6 +605,19 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   }
   if (count >= 15 && density > 0.5) {
     caps.push({ limit: 4, reason: "it is stuffed with keywords" });
+  }
+  if (count >= 15 && !detailed && !specifics.some((s) => CONCRETE.has(s))) {
+    caps.push({
+      limit: 3,
+      reason: "it stays general: no example, numbers or account of what the candidate did",
+    });
+  }
+  const onTopicShare = topicalShare(sentencesNlp, subject, points);
+  if (sentencesNlp.length >= 4 && onTopicShare < MIN_TOPICAL_SHARE) {
+    caps.push({ limit: 1.5, reason: "most of it is about something other than the question" });
+  }
+  if (!onTopic(subject, evidence, anchored)) {
+    caps.push({ limit: 1.5, reason: "it does not address the subject of the question" });
   }
 
   const coverageScore = COVERAGE_POINTS * coverage;

@@ -1,7 +1,8 @@
 /**
  * The deterministic offline interview engine: no network, no randomness, no
- * clock. It plans questions from a built-in skill catalog and grades answers
- * by explainable key-point coverage and specificity.
+ * clock. It plans questions from what the JD and resume say (with a software
+ * skill catalog for clearly software JDs) and grades answers by explainable
+ * key-point coverage and specificity.
  *
  * @module
  */
@@ -45,7 +46,7 @@ export class OfflineEngine implements InterviewEngine {
   /**
    * Plans exactly `count` distinct questions grounded in the JD and resume.
    * `difficulty` trims (junior) or extends (senior) the rubrics. `language`
-   * is validated but ignored: the catalog is English only.
+   * is validated but ignored: the engine writes English only.
    *
    * @throws {RangeError} when `count` is not an integer from 1 to 20, or
    * `difficulty` or `language` is malformed.

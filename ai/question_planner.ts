@@ -1,7 +1,8 @@
 /**
- * Deterministic question planning for the offline engine: finds skills,
- * experience claims and projects in the JD and resume, ranks them and turns
- * the best into natural-sounding questions with reference answers.
+ * Deterministic question planning for the offline engine: questions on the
+ * JD's duties and the resume's achievements for any occupation, and, when
+ * the JD is clearly about software, on catalog skills, experience claims and
+ * projects first; ranked, de-duplicated and balanced by kind.
  *
  * @module
  */
@@ -24,13 +25,24 @@ import {
   EXPERIENCE_PROMPTS,
   GENERIC_QUESTIONS,
   type GenericQuestion,
+  NEUTRAL_QUESTIONS,
   OUTCOME_POINT,
   OWNERSHIP_POINT,
   PROJECT_VARIANTS,
+  referenceAnswer,
   ROLE_POINTS,
 } from "./question_templates.ts";
 import { detectSkills, type Skill } from "./skill_catalog.ts";
+import { extractAchievements, extractDuties } from "./document_phrases.ts";
+import { achievementQuestion, dutyQuestion } from "./document_questions.ts";
 import { sanitizeText, stripLinks } from "./text.ts";
+
+/**
+ * Distinct technical catalog skills from which a JD counts as clearly about
+ * software; below it a stray "monitoring" or "SQL" must not turn a
+ * pharmacist's interview into a software one.
+ */
+export const SOFTWARE_JD_MIN_SKILLS = 3;
 
 /** Fewest questions one plan may hold. */
 export const MIN_QUESTIONS = 1;
@@ -41,30 +53,6 @@ export const MAX_QUESTIONS = 20;
 interface Candidate {
   question: PlannedQuestion;
   isProject: boolean;
-}
-
-/** Writes a reference answer from the key points; the wording depends on the kind of question. */
-function referenceAnswer(
-  subject: string,
-  kind: QuestionKind,
-  points: readonly KeyPoint[],
-): string {
-  const phrases = points.map((p) => p.point);
-  if (kind === "behavioral") {
-    return `A strong answer tells one real story about ${subject} in which the candidate ${
-      phrases.join("; ")
-    }. It gives the context briefly, focuses on what the candidate personally did, and ends with a measurable result and a lesson.`;
-  }
-  // One sentence per point: the points often contain "and" themselves.
-  const body = phrases.map((phrase, i) =>
-    i === 0
-      ? `A strong answer about ${subject} ${phrase}.`
-      : `It ${i === 1 ? "also " : ""}${phrase}.`
-  );
-  const closing = kind === "technical"
-    ? "It illustrates this with a concrete example from real work, with numbers where possible (latency, error rates, scale or time saved)."
-    : "It stays specific: a real system, the candidate's own part in it, and a result backed by numbers.";
-  return [...body, closing].join(" ");
 }
 
 function makeQuestion(
@@ -261,10 +249,27 @@ export function assertQuestionCount(count: number): void {
   }
 }
 
+/** Questions from the documents: two JD duties, then one resume achievement, and so on. */
+function documentTier(jd: string, resume: string): Candidate[] {
+  const duties = extractDuties(jd, resume).map((d, i) => dutyQuestion(d, i));
+  const achievements = extractAchievements(resume, jd).slice(0, 6).map((a, i) =>
+    achievementQuestion(a, i)
+  );
+  const out: Candidate[] = [];
+  for (let i = 0; i < Math.max(Math.ceil(duties.length / 2), achievements.length); i++) {
+    for (const question of duties.slice(2 * i, 2 * i + 2)) out.push({ question, isProject: false });
+    if (i < achievements.length) out.push({ question: achievements[i], isProject: true });
+  }
+  return out;
+}
+
 /**
- * Plans exactly `count` distinct questions. Order of preference: skills named
- * in both texts, then JD-only skills, then the candidate's own experience and
- * projects (interleaved), then generic questions. Plans of four or more always
+ * Plans exactly `count` distinct questions. The JD's own duties and the
+ * resume's achievements come first, then domain-neutral questions. When the JD
+ * is clearly about software (at least {@link SOFTWARE_JD_MIN_SKILLS} catalog
+ * skills), catalog questions lead instead: skills named in both texts, then
+ * JD-only skills, then the candidate's experience and projects (interleaved),
+ * then the document questions and generic ones. Plans of four or more always
  * hold a behavioural question, and plans of six or more hold a project
  * question when the resume names one. No two questions share their text or
  * their topic and kind.
@@ -318,12 +323,28 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
     ),
   );
   const title = extractRoleTitle(jd);
-  const tierGeneric = [
-    ...(title ? [roleQuestion(title)] : []),
-    ...GENERIC_QUESTIONS.map(genericQuestion),
-  ];
+  const tierRole = title ? [roleQuestion(title)] : [];
+  const tierDocuments = documentTier(jd, resume);
+  const technical = [...jdMentions.values()].filter((m) => m.skill.category !== "soft").length;
 
-  const ordered = dedupe([...tierBoth, ...tierJd, ...tierResume, ...tierGeneric]);
+  const ordered = dedupe(
+    technical >= SOFTWARE_JD_MIN_SKILLS
+      ? [
+        ...tierBoth,
+        ...tierJd,
+        ...tierResume,
+        ...tierDocuments,
+        ...tierRole,
+        ...GENERIC_QUESTIONS.map(genericQuestion),
+      ]
+      : [
+        ...tierDocuments,
+        ...tierRole,
+        ...NEUTRAL_QUESTIONS.map(genericQuestion),
+        // Only reached for long plans from nearly empty documents.
+        ...GENERIC_QUESTIONS.map(genericQuestion),
+      ],
+  );
   return select(ordered, request.count).map((c) => c.question);
 }
 

@@ -10,6 +10,9 @@
 import type { KeyPoint, QuestionKind } from "./engine.ts";
 import type { SkillCategory } from "./skill_catalog.ts";
 
+/** Weight of the structural points of document questions: the subject matters more. */
+const STRUCTURE_WEIGHT = 0.5;
+
 /** Builds a key point; keywords are given comma-separated. */
 function point(text: string, keywords: string, weight = 1): KeyPoint {
   return { point: text, keywords: keywords.split(",").map((k) => k.trim()), weight };
@@ -486,8 +489,8 @@ export const GENERIC_QUESTIONS: readonly GenericQuestion[] = [
 export const ROLE_POINTS: KeyPoint[] = [
   point("names the biggest challenges of the role", "challenge, hard, difficult, risk, expect"),
   point(
-    "plans to learn the codebase, domain and people first",
-    "learn, codebase, domain, onboarding, listen, meet",
+    "plans to learn the work, the people and how things are done first",
+    "learn, domain, onboarding, listen, meet, shadow, procedures, people",
   ),
   point(
     "aims for an early, concrete contribution",
@@ -537,3 +540,261 @@ export const COMMON_NOUN_NAMES = new Set([
   "Object-oriented programming",
   "Functional programming",
 ]);
+
+/** Writes a reference answer from the key points; the wording depends on the kind of question. */
+export function referenceAnswer(
+  subject: string,
+  kind: QuestionKind,
+  points: readonly KeyPoint[],
+): string {
+  const phrases = points.map((p) => p.point);
+  if (kind === "behavioral") {
+    return `A strong answer tells one real story about ${subject} in which the candidate ${
+      phrases.join("; ")
+    }. It gives the context briefly, focuses on what the candidate personally did, and ends with a measurable result and a lesson.`;
+  }
+  // One sentence per point: the points often contain "and" themselves.
+  const body = phrases.map((phrase, i) =>
+    i === 0
+      ? `A strong answer about ${subject} ${phrase}.`
+      : `It ${i === 1 ? "also " : ""}${phrase}.`
+  );
+  const closing = kind === "technical"
+    ? "It illustrates this with a concrete example from the candidate's own work, with numbers where possible."
+    : "It stays specific: a real situation, the candidate's own part in it, and a result backed by numbers.";
+  return [...body, closing].join(" ");
+}
+
+/*
+ * Domain-neutral wording for questions planned from the documents themselves.
+ * Nothing here may assume an occupation: the JD or resume line supplies the
+ * subject, the templates only ask for the situation, the candidate's own
+ * actions, their reasons and the result.
+ */
+
+/** Reasons matter in every field: why the candidate acted as they did. */
+export const REASON_POINT: KeyPoint = point(
+  "explains why they acted as they did",
+  "because, so that, so we, in order to, to make sure, to avoid, to prevent, which meant, the reason, rather than, instead of, since, otherwise",
+  STRUCTURE_WEIGHT,
+);
+/** The outcome, in the candidate's own field's terms. */
+export const RESULT_POINT: KeyPoint = point(
+  "states the result, ideally with numbers",
+  "result, outcome, reduced, increased, improved, saved, fell, rose, dropped, cut, halved, doubled, passed, percent, finished, achieved, no longer, within, since then, up from, down from",
+  STRUCTURE_WEIGHT,
+);
+/** What a story about something that went wrong should end with. */
+export const LESSON_POINT: KeyPoint = point(
+  "says what happened in the end and what they learned",
+  "learned, lesson, since then, now i, next time, changed, added, result, in the end, so that",
+  STRUCTURE_WEIGHT,
+);
+
+/** How to ask about one duty of the JD; `lead` introduces the quoted line. */
+export interface DutyPrompt {
+  kind: QuestionKind;
+  /** The question after the quoted duty. */
+  ask: string;
+  /** The structural points this wording calls for, after the duty's own points. */
+  points: KeyPoint[];
+}
+
+/** Duty questions rotate through these so a plan reads varied. */
+export const DUTY_PROMPTS: readonly DutyPrompt[] = [
+  {
+    kind: "experience",
+    ask:
+      "Tell me about a specific time you did this: what was the situation, what did you do yourself, and what was the result?",
+    points: [REASON_POINT, RESULT_POINT],
+  },
+  {
+    kind: "technical",
+    ask:
+      "How do you approach this in practice? Walk me through the steps you take, why you take them, and how you check the result.",
+    points: [REASON_POINT, RESULT_POINT],
+  },
+  {
+    kind: "behavioral",
+    ask:
+      "Describe a time when this was difficult or did not go to plan. What happened, what did you do, and what did you learn?",
+    points: [REASON_POINT, LESSON_POINT],
+  },
+];
+
+/** Opens a duty question with the JD's own words. */
+export function dutyLead(quote: string, isAction: boolean): string {
+  return isAction ? `The role asks you to ${quote}.` : `The role calls for ${quote}.`;
+}
+
+/** How to ask about a resume achievement; `{Q}` is the quoted line. */
+export const ACHIEVEMENT_PROMPTS: readonly string[] = [
+  `On your resume you wrote: "{Q}". Walk me through it: what was the situation, what did you do yourself, and how did you know it worked?`,
+  `You mention "{Q}". What was the hardest part of that, and how did you handle it?`,
+  `Tell me more about "{Q}". Looking back, what would you do differently today, and why?`,
+];
+
+/** Fill-in questions for any occupation, used only when the documents give too little to ask about. */
+export const NEUTRAL_QUESTIONS: readonly GenericQuestion[] = [
+  {
+    topic: "Disagreement at work",
+    kind: "behavioral",
+    text:
+      "Tell me about a time you disagreed with a colleague or manager about how to do a piece of work. How did you resolve it?",
+    points: [
+      point(
+        "describes the disagreement concretely",
+        "disagreed, disagreement, conflict, view, opinion",
+      ),
+      point("listened to the other side", "listened, understood, asked, their point, perspective"),
+      REASON_POINT,
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Prioritising work",
+    kind: "behavioral",
+    text:
+      "Describe a time you had more work than you could finish. How did you decide what to do first?",
+    points: [
+      point(
+        "explains how they ranked the work",
+        "priority, prioritised, urgent, important, deadline, first",
+      ),
+      point(
+        "communicated the trade-off",
+        "told, explained, agreed, manager, colleague, expectations",
+      ),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Learning quickly",
+    kind: "behavioral",
+    text:
+      "Tell me about a time you had to learn something new for your work quickly. How did you approach it?",
+    points: [
+      point(
+        "describes how they learned",
+        "read, asked, practised, course, shadowed, mentor, studied",
+      ),
+      point("applied it to real work", "applied, used, first, started, handled"),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Unclear instructions",
+    kind: "behavioral",
+    text:
+      "Tell me about a time the instructions for a task were unclear. How did you move forward?",
+    points: [
+      point("clarified what was needed", "asked, clarified, checked, confirmed, questions"),
+      point("made a sensible first step", "started, first, draft, small, tried"),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Helping a colleague",
+    kind: "behavioral",
+    text: "Tell me about a time you helped a colleague learn something or get past a problem.",
+    points: [
+      point("describes the colleague's problem", "struggled, stuck, new, problem, needed"),
+      point("explains how they helped", "showed, explained, trained, coached, paired, practised"),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Difficult customer or client",
+    kind: "behavioral",
+    text:
+      "Tell me about a time you dealt with an unhappy customer, client, patient or member of the public. What did you do?",
+    points: [
+      point("understood the complaint", "listened, complaint, upset, unhappy, understood, asked"),
+      point("took concrete action", "apologised, offered, fixed, arranged, replaced, called"),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Improving a process",
+    kind: "experience",
+    text:
+      "Tell me about something at work you made better: a process, a routine or a way of working. How did you know it was better?",
+    points: [
+      point("describes what was wrong before", "slow, errors, waste, problem, before, complaints"),
+      point(
+        "explains the change they made",
+        "changed, introduced, rewrote, simplified, moved, added",
+      ),
+      REASON_POINT,
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Working under pressure",
+    kind: "behavioral",
+    text: "Describe your busiest day or week at work. How did you keep on top of it?",
+    points: [
+      point(
+        "describes the pressure concretely",
+        "busy, deadline, short-staffed, peak, rush, urgent",
+      ),
+      point(
+        "explains how they organised the work",
+        "priority, list, plan, delegated, first, schedule",
+      ),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Feedback received",
+    kind: "behavioral",
+    text: "Tell me about critical feedback you received. How did you respond, and what changed?",
+    points: [
+      point("describes the feedback honestly", "feedback, told me, manager, criticised, review"),
+      point("acted on it", "changed, practised, asked, improved, started"),
+      LESSON_POINT,
+    ],
+  },
+  {
+    topic: "Proudest work",
+    kind: "experience",
+    text: "What piece of work are you proudest of, and what exactly was your own part in it?",
+    points: [
+      point(
+        "describes the work concretely",
+        "project, case, job, task, built, delivered, organised",
+      ),
+      point(
+        "separates their own part from the team's",
+        "my part, i was responsible, i did, myself, my role",
+      ),
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Safety or quality standard",
+    kind: "experience",
+    text:
+      "Tell me about a time you had to keep to a safety, quality or legal standard when it would have been easier not to.",
+    points: [
+      point("names the standard", "standard, rule, regulation, policy, procedure, law, code"),
+      point(
+        "explains what they did to keep to it",
+        "checked, refused, stopped, followed, documented, reported",
+      ),
+      REASON_POINT,
+      RESULT_POINT,
+    ],
+  },
+  {
+    topic: "Mistake and lesson",
+    kind: "behavioral",
+    text:
+      "Tell me about a mistake you made at work. What did you do about it, and what changed afterwards?",
+    points: [
+      point("owns the mistake", "my mistake, i missed, i forgot, i should have, i got, my fault"),
+      point("fixed the consequences", "fixed, corrected, told, apologised, escalated"),
+      LESSON_POINT,
+    ],
+  },
+];

@@ -295,7 +295,11 @@ Deno.test("light stemming folds plurals, -ing and -ed", () => {
 // ---------------------------------------------------------------- evaluation
 
 async function kubernetesQuestion(): Promise<PlannedQuestion> {
-  const [question] = await plan(1, "We run everything on Kubernetes.", "");
+  const [question] = await plan(
+    1,
+    "We run everything on Kubernetes, with services in Go and data in PostgreSQL.",
+    "",
+  );
   assert.equal(question.topic, "Kubernetes");
   return question;
 }
@@ -436,7 +440,7 @@ Deno.test("a vague answer covers nothing for any catalog skill", async () => {
 
 Deno.test("behavioural answers are judged on a real story", async () => {
   const questions = await plan(20, "", "");
-  const question = questions.find((q) => q.topic === "Collaboration")!;
+  const question = questions.find((q) => q.topic === "Disagreement at work")!;
   const story =
     "In my last job a teammate wanted to rewrite our search service in Rust, and I disagreed " +
     "because we had a deadline in 6 weeks. I listened to understand his view and we agreed to run a small " +

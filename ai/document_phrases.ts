@@ -1,0 +1,375 @@
+/**
+ * Finds what a job description and a resume actually say, for any occupation:
+ * the JD's responsibilities and requirements with their key phrases ("perform
+ * medication reconciliation", "obtain permits"), ranked by importance and by
+ * overlap with the resume, and the resume's own achievements (any action verb).
+ * Parts of speech come from wink-nlp ({@link analyze}); inputs are expected
+ * to be sanitised already.
+ *
+ * @module
+ */
+
+import { analyze, analyzeWords, isContent, sameTerm, termKey, type Token } from "./nlp.ts";
+import { looksLikeInjection, quoteSnippet, stripLinks } from "./text.ts";
+
+/** One responsibility or requirement of the JD. */
+export interface JdDuty {
+  /** Safe excerpt of the line, first letter lower-cased so it reads inside a sentence. */
+  quote: string;
+  /** Whether the line starts with a verb ("Perform…"), i.e. describes something to do. */
+  isAction: boolean;
+  /** The opening verb, when there is one: "differentiate", "obtain". */
+  verb?: string;
+  /** The main noun phrase or list, e.g. "medication reconciliation". */
+  focus: string;
+  /** The phrases of `focus`, one per item of a list, and of its complement. */
+  subject: string[];
+  /** The line's noun phrases other than `focus`, its complement included. */
+  context: string[];
+  /** Term keys of the line's content words. */
+  terms: string[];
+  /** Term keys the line shares with the resume. */
+  shared: string[];
+  /** Higher means more worth asking about. */
+  rank: number;
+  /** Position in the JD, for stable ordering. */
+  order: number;
+}
+
+/** One achievement line of the resume. */
+export interface Achievement {
+  quote: string;
+  /** The opening verb as written: "reconciled", "taught". */
+  verb: string;
+  /** The main noun phrase or list of the line. */
+  focus: string;
+  /** The phrases of `focus` and of its complement. */
+  subject: string[];
+  /** The line's noun phrases other than `focus`. */
+  context: string[];
+  terms: string[];
+  /** Term keys the line shares with the JD. */
+  shared: string[];
+  rank: number;
+  order: number;
+}
+
+/**
+ * Words that POS tagging marks as content but that say nothing about a job's
+ * subject; wink-nlp leaves these in noun phrases ("strong knowledge").
+ */
+const NOISE = new Set([
+  "strong",
+  "excellent",
+  "good",
+  "great",
+  "proven",
+  "solid",
+  "ability",
+  "able",
+  "knowledge",
+  "experience",
+  "experienced",
+  "year",
+  "years",
+  "plus",
+  "skill",
+  "skills",
+  "understanding",
+  "role",
+  "team",
+  "candidate",
+  "requirement",
+  "requirements",
+  "responsibility",
+  "responsibilities",
+  "duty",
+  "duties",
+  "etc",
+  "such",
+  "other",
+  "new",
+  "day",
+  "week",
+  "include",
+  "including",
+  "preferred",
+  "desirable",
+  "related",
+  "similar",
+  "relevant",
+  "least",
+  "work",
+  "job",
+]);
+
+/** Verbs that do not describe work ("we are", "you will", "join"). */
+const EMPTY_VERBS = new Set([
+  "be",
+  "have",
+  "do",
+  "will",
+  "can",
+  "join",
+  "look",
+  "seek",
+  "hire",
+  "want",
+]);
+
+const BULLET = /^\s*(?:[-*•·▪◦‣●○■□➢➤►–—]|\d{1,2}[.)])\s+/u;
+/** A heading line: short and ending in a colon ("Responsibilities:", "What you will do:"). */
+const HEADING = /^[^.!?]{2,40}:\s*$/;
+/** Headings and labels of the qualifications part of a JD; those lines weigh less than duties. */
+const REQUIREMENT_HEADING =
+  /\b(?:require|qualif|must have|nice to have|you have|about you|licen[cs])/i;
+
+const INTRO = /^(?:we|we're|our|you|you'll|join)\b/i;
+
+function isNoise(token: Token): boolean {
+  return NOISE.has(token.lemma) || NOISE.has(token.lower) || /^\d+\+?$/.test(token.lower);
+}
+
+/**
+ * Noun phrases, grouped: runs of adjectives and nouns ending in a noun,
+ * without noise words; phrases joined only by commas or "and"/"or" form one
+ * group, because a list ("pleadings, motions, subpoenas") is one subject.
+ */
+function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
+  const groups: Token[][][] = [];
+  let group: Token[][] = [];
+  let run: Token[] = [];
+  const flush = () => {
+    while (run.length > 0 && isNoise(run[0])) run.shift();
+    while (run.length > 0 && (run.at(-1)!.pos === "ADJ" || isNoise(run.at(-1)!))) run.pop();
+    const kept = run.filter((t) => !isNoise(t));
+    if (kept.length > 0 && kept.length <= 4 && kept.some((t) => t.lower.length >= 3)) {
+      group.push(kept);
+    }
+    run = [];
+  };
+  const closeGroup = () => {
+    if (group.length > 0) groups.push(group);
+    group = [];
+  };
+  for (const [i, token] of tokens.entries()) {
+    // "sterile compounding": a gerund after an adjective or noun is part of the phrase,
+    // unless it opens a preposition ("sedation according to protocols").
+    const gerund = token.pos === "VERB" && token.lower.endsWith("ing") && run.length > 0 &&
+      tokens[i + 1]?.lower !== "to";
+    // "end-to-end recruitment", "check-in": a word after a hyphen continues the phrase.
+    const hyphenated = run.length > 0 && tokens[i - 1]?.lower === "-" && /\p{L}/u.test(token.lower);
+    if (
+      token.pos === "NOUN" || token.pos === "PROPN" || token.pos === "ADJ" || gerund || hyphenated
+    ) {
+      run.push(token);
+      continue;
+    }
+    if (token.lower === "-" && run.length > 0) continue;
+    flush();
+    const joins = token.pos === "CCONJ" || token.lower === "," || token.lower === "&" ||
+      token.lower === "/";
+    if (!joins) closeGroup();
+  }
+  flush();
+  closeGroup();
+  return groups;
+}
+
+/** "a, b and c". */
+function listText(phrases: readonly Token[][]): string {
+  const texts = phrases.map(phraseText);
+  return texts.length <= 1
+    ? texts.join("")
+    : `${texts.slice(0, -1).join(", ")} and ${texts.at(-1)}`;
+}
+
+function phraseText(tokens: readonly Token[]): string {
+  return tokens.map((t) => (t.pos === "PROPN" ? t.text : t.lower)).join(" ");
+}
+
+/** Term keys of a line's content words, noise removed, without repeats. */
+function contentTerms(tokens: readonly Token[]): string[] {
+  const keys: string[] = [];
+  for (const token of tokens) {
+    if (!isContent(token) || isNoise(token) || EMPTY_VERBS.has(token.lemma)) continue;
+    if (token.lower.length < 3 && token.pos !== "PROPN") continue;
+    const key = termKey(token);
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+/** Keys of `terms` that match any key of `other`. */
+function sharedTerms(terms: readonly string[], other: readonly string[]): string[] {
+  return terms.filter((t) => other.some((o) => sameTerm(t, o)));
+}
+
+/**
+ * Tags a line as if a person were its subject: resumes and JDs drop the
+ * subject ("Reconciled…", "Perform…"), which makes the tagger read the first
+ * word as a name. Returns the line's tokens and whether it starts with a verb.
+ */
+function tagAsClause(line: string): { tokens: Token[]; startsWithVerb: boolean } {
+  const tokens = analyze(`I ${lowerFirst(line)}`).flatMap((s) => s.tokens).slice(1);
+  const first = tokens[0];
+  // The tagger sometimes reads a past participle after "I" as an adjective ("reconciled").
+  const verbLike = first !== undefined &&
+    (first.pos === "VERB" || (first.pos === "ADJ" && /[a-z]{3}ed$/.test(first.lower)));
+  return { tokens, startsWithVerb: verbLike && !EMPTY_VERBS.has(first.lemma) };
+}
+
+/** Lines of a document worth reading: bullets and sentences, with their section. */
+function documentLines(
+  text: string,
+): { line: string; isBullet: boolean; inRequirements: boolean }[] {
+  const out: { line: string; isBullet: boolean; inRequirements: boolean }[] = [];
+  let inRequirements = false;
+  for (const raw of stripLinks(text).split("\n")) {
+    if (HEADING.test(raw.trim())) {
+      inRequirements = REQUIREMENT_HEADING.test(raw);
+      continue;
+    }
+    const isBullet = BULLET.test(raw);
+    let body = raw.replace(BULLET, "").trim();
+    // "Requirements: PharmD and…" is a heading and its content on one line.
+    const label = body.match(/^([^.:]{2,30}):\s+(.+)$/);
+    let labelledRequirement = false;
+    // "Own the month-end close: journal entries…" is a duty with its details, not a label.
+    if (label && !tagAsClause(label[1]).startsWithVerb) {
+      labelledRequirement = REQUIREMENT_HEADING.test(label[1]);
+      body = label[2];
+    }
+    if (body.length < 12 || looksLikeInjection(body) || isTitleCase(body)) continue;
+    const sentences = isBullet ? [body] : body.split(/(?<=[.!?])\s+/);
+    for (const sentence of sentences) {
+      out.push({ line: sentence, isBullet, inRequirements: inRequirements || labelledRequirement });
+    }
+  }
+  return out;
+}
+
+/** Titles, names and employer lines ("Staff Nurse, Mercy Medical Center") are not duties. */
+function isTitleCase(line: string): boolean {
+  const words = line.match(/\p{L}[\p{L}'-]*/gu) ?? [];
+  const capitalised = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+  return words.length > 0 && capitalised / words.length >= 0.6;
+}
+
+function lowerFirst(text: string): string {
+  // Keep acronyms and names ("PharmD", "ADA") as written.
+  return /^[A-Z][a-z]*(?![A-Za-z])/.test(text)
+    ? text.charAt(0).toLowerCase() + text.slice(1)
+    : text;
+}
+
+/**
+ * The focus group and the group after it (or before it, when it is last): a
+ * verb's object is often a general word whose complement says what the work
+ * is ("a caseload of 120 open property claims", "students for GCSE
+ * examinations", "mathematics across Key Stage 3").
+ */
+function withComplement(groups: readonly Token[][][], focus: Token[][]): Token[][][] {
+  const at = groups.indexOf(focus);
+  const next = groups[at + 1] ?? groups[at - 1];
+  return next ? [focus, next] : [focus];
+}
+
+/** Term keys of every content word in a text. */
+export function documentTerms(text: string): string[] {
+  return contentTerms(analyzeWords(stripLinks(text)));
+}
+
+/**
+ * The JD's duties and requirements, best first: bullet lines and sentences
+ * that hold a noun phrase, ranked by section (duties before requirements),
+ * by the terms they share with the resume (weighted by how specific each term
+ * is to the duty, see {@link resumeOverlap}), and by position.
+ */
+export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
+  const resumeTerms = documentTerms(resumeText);
+  const duties: JdDuty[] = [];
+  const seenFocus = new Set<string>();
+  documentLines(jdText).forEach(({ line, isBullet, inRequirements }, order) => {
+    // "We are hiring…", "You will own our platform": about the company or the role as a whole.
+    if (!isBullet && INTRO.test(line)) return;
+    const { tokens, startsWithVerb } = tagAsClause(line);
+    // A loose line with no verb ("Outpatient clinic, full time.") describes the post, not a duty.
+    if (!isBullet && !inRequirements && !tokens.some((t) => t.pos === "VERB")) return;
+    const groups = nounPhraseGroups(tokens);
+    if (groups.length === 0) return;
+    // The object of the opening verb is what the duty is about; otherwise the largest group.
+    const size = (g: Token[][]) => g.reduce((n, p) => n + p.length, 0);
+    const focusGroup = startsWithVerb
+      ? groups.slice(0, 2).find((g) => size(g) > 1) ?? groups[0]
+      : [...groups].sort((a, b) => size(b) - size(a))[0];
+    const focus = listText(focusGroup);
+    if (seenFocus.has(focus.toLowerCase())) return;
+    seenFocus.add(focus.toLowerCase());
+    const core = withComplement(groups, focusGroup);
+    const terms = contentTerms(tokens);
+    const shared = sharedTerms(terms, resumeTerms);
+    const rank = (inRequirements ? 1 : 3) + (isBullet ? 1 : 0) + (startsWithVerb ? 1 : 0);
+    duties.push({
+      quote: lowerFirst(quoteSnippet(line, 140)).replace(/\.$/, ""),
+      isAction: startsWithVerb,
+      verb: startsWithVerb ? tokens[0].lower : undefined,
+      focus,
+      subject: core.flat().map(phraseText),
+      context: groups.filter((g) => g !== focusGroup).flat().map(phraseText),
+      terms,
+      shared,
+      rank,
+      order,
+    });
+  });
+  for (const duty of duties) duty.rank += resumeOverlap(duty, duties);
+  return duties.sort((a, b) => b.rank - a.rank || a.order - b.order);
+}
+
+/** Most rank a duty gains from the terms it shares with the resume. */
+const MAX_OVERLAP = 4;
+
+/**
+ * How much of what the resume says is specific to this duty: each shared term
+ * counts once divided by the number of duties that use it, so "sepsis" (one
+ * duty) weighs more than "patients" (every duty of a nurse's JD).
+ */
+function resumeOverlap(duty: JdDuty, duties: readonly JdDuty[]): number {
+  const weight = duty.shared.reduce((sum, term) => {
+    const using = duties.filter((d) => d.terms.some((t) => sameTerm(t, term))).length;
+    return sum + 1 / Math.max(1, using);
+  }, 0);
+  return Math.min(MAX_OVERLAP, weight);
+}
+
+/**
+ * The resume's achievements, best first: lines that start with an action verb
+ * of any kind ("ran", "taught", "reconciled", "installed"), ranked by the
+ * terms they share with the JD and by whether they state numbers.
+ */
+export function extractAchievements(resumeText: string, jdText: string): Achievement[] {
+  const jdTerms = documentTerms(jdText);
+  const achievements: Achievement[] = [];
+  documentLines(resumeText).forEach(({ line }, order) => {
+    const { tokens, startsWithVerb } = tagAsClause(line);
+    if (!startsWithVerb || tokens.length < 5) return;
+    const groups = nounPhraseGroups(tokens);
+    if (groups.length === 0) return;
+    const terms = contentTerms(tokens);
+    const shared = sharedTerms(terms, jdTerms);
+    const core = withComplement(groups, groups[0]);
+    achievements.push({
+      quote: quoteSnippet(line, 110).replace(/\.$/, ""),
+      verb: tokens[0].lower,
+      focus: listText(groups[0]),
+      subject: core.flat().map(phraseText),
+      context: groups.slice(1).flat().map(phraseText),
+      terms,
+      shared,
+      rank: Math.min(shared.length, 4) + (/\d/.test(line) ? 2 : 0),
+      order,
+    });
+  });
+  return achievements.sort((a, b) => b.rank - a.rank || a.order - b.order);
+}

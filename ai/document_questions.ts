@@ -1,0 +1,102 @@
+/**
+ * Questions planned from what the JD and resume themselves say, for any
+ * occupation: one per JD duty (quoted in the JD's words) and one per resume
+ * achievement. Key points come from the line's own phrases plus
+ * domain-neutral structure (reasons, result).
+ *
+ * @module
+ */
+
+import type { KeyPoint, PlannedQuestion, TopicSource } from "./engine.ts";
+import type { Achievement, JdDuty } from "./document_phrases.ts";
+import {
+  ACHIEVEMENT_PROMPTS,
+  DUTY_PROMPTS,
+  dutyLead,
+  REASON_POINT,
+  referenceAnswer,
+  RESULT_POINT,
+} from "./question_templates.ts";
+
+/** The phrases themselves plus their longer words, so an answer naming part of one still counts. */
+function keywordsOf(phrases: readonly string[]): string[] {
+  const words = phrases.flatMap((p) => p.toLowerCase().split(/\s+/)).filter((w) => w.length >= 4);
+  return [...new Set([...phrases.map((p) => p.toLowerCase()), ...words])];
+}
+
+/**
+ * The subject point (weight 2), a light point for the line's verb (a verb
+ * such as "planned" is too common to show the subject on its own) and, when
+ * the line has more phrases, a context point.
+ */
+function subjectPoints(
+  focus: string,
+  subject: readonly string[],
+  context: readonly string[],
+  verb?: string,
+): KeyPoint[] {
+  const points: KeyPoint[] = [{
+    point: `covers ${focus}`,
+    keywords: keywordsOf(subject),
+    weight: 2,
+  }];
+  if (verb && verb.length >= 4) {
+    points.push({ point: `says how they ${verb} ${focus}`, keywords: [verb], weight: 0.5 });
+  }
+  const around = context.slice(0, 3);
+  if (around.length > 0) {
+    points.push({
+      point: `relates it to ${around.join(", ")}`,
+      keywords: keywordsOf(around),
+      weight: 1,
+    });
+  }
+  return points;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A question on one JD duty; `index` picks the wording so consecutive duties read differently. */
+export function dutyQuestion(duty: JdDuty, index: number): PlannedQuestion {
+  const prompt = DUTY_PROMPTS[index % DUTY_PROMPTS.length];
+  const keyPoints = [
+    ...subjectPoints(duty.focus, duty.subject, duty.context, duty.verb),
+    ...prompt.points,
+  ];
+  const source: TopicSource = duty.shared.length >= 2 ? "both" : "jd";
+  return {
+    text: `${dutyLead(duty.quote, duty.isAction)} ${prompt.ask}`,
+    topic: capitalized(duty.focus),
+    kind: prompt.kind,
+    source,
+    referenceAnswer: referenceAnswer(duty.focus, prompt.kind, keyPoints),
+    keyPoints,
+  };
+}
+
+/** A question on one resume achievement, tied to the JD when they share terms. */
+export function achievementQuestion(achievement: Achievement, index: number): PlannedQuestion {
+  const template = ACHIEVEMENT_PROMPTS[index % ACHIEVEMENT_PROMPTS.length];
+  const keyPoints = [
+    ...subjectPoints(
+      achievement.focus,
+      achievement.subject,
+      achievement.context,
+      achievement.verb,
+    ),
+    REASON_POINT,
+    RESULT_POINT,
+  ];
+  const source: TopicSource = achievement.shared.length >= 2 ? "both" : "resume";
+  const words = achievement.quote.split(" ").slice(0, 7).join(" ").replace(/[.,;:]+$/, "");
+  return {
+    text: template.replaceAll("{Q}", achievement.quote),
+    topic: `Project: ${words}`,
+    kind: "project",
+    source,
+    referenceAnswer: referenceAnswer("this work", "project", keyPoints),
+    keyPoints,
+  };
+}
