@@ -322,8 +322,14 @@ if (import.meta.main) {
   const { tuning, heldOut, fresh } = await evaluateCorpus();
   const elapsed = performance.now() - started;
   printPart(`Tuning roles (${tuning.length})`, tuning);
-  printPart(`Held-out roles (${heldOut.length}, never tuned on)`, heldOut);
-  printPart(`Fresh held-out roles (${fresh.length}, written after tuning ended)`, fresh);
+  printPart(
+    `Held-out roles (${heldOut.length}, not tuned on; seen while tuning, see docs/ai_quality.md)`,
+    heldOut,
+  );
+  printPart(
+    `Fresh held-out roles (${fresh.length}, written after the first round of tuning)`,
+    fresh,
+  );
   console.log(
     `\nScores are means over five questions followed by each answer's grade. ${
       (elapsed / 1000).toFixed(1)
