@@ -18,6 +18,7 @@ import { registerPerformanceRoutes } from "./routes/performance.ts";
 import { registerSystemRoutes } from "./routes/system.ts";
 import { registerRecordingRoutes } from "./routes/recordings.ts";
 import { registerLinkRoutes } from "./routes/links.ts";
+import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerRealtimeRoutes } from "./routes/realtime.ts";
 import { registerWebRoutes } from "./routes/web.ts";
 
@@ -27,7 +28,7 @@ export const VERSION = "0.1.0";
 /** Creates the Hono app with every route and middleware. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestLog());
+  app.use(requestLog(deps.metrics));
   app.use(securityHeaders());
   const origins = deps.config.CORS_ORIGINS;
   app.use(cors({
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerPerformanceRoutes(api, deps);
   registerRecordingRoutes(api, deps);
   registerLinkRoutes(api, deps);
+  registerAdminRoutes(api, deps);
   if (deps.hub) registerRealtimeRoutes(app, deps, deps.hub);
   registerWebRoutes(app, deps);
   registerSystemRoutes(app, api, deps, VERSION);

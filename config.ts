@@ -76,6 +76,10 @@ const configSchema = z.object({
   DOCUMENT_READ_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   MAX_DOCUMENTS_PER_USER: z.coerce.number().int().min(5).max(1_000_000).default(100),
   MAX_DOCUMENT_MB_PER_USER: z.coerce.number().positive().max(1024 * 1024).default(200),
+  // Recordings of interviews that ended this many days ago are deleted (jobs/retention.ts).
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  // Bearer token that /metrics requires; unset leaves /metrics open, as exporters usually are.
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   ...aiConfigShape,
   TRUST_PROXY: booleanString.default(false),
 }).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {

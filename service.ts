@@ -16,6 +16,7 @@ import { createApp } from "./app.ts";
 import { startLiveRuntime } from "./realtime/runtime.ts";
 import { frontDoorOptions, openFrontDoor } from "./http/front_door.ts";
 import { log } from "./log.ts";
+import { createMetrics } from "./metrics.ts";
 
 /** A running service. */
 export interface RunningService {
@@ -48,9 +49,10 @@ export async function startService(config: Config): Promise<RunningService> {
     await loadJwtSecret(config.JWT_SECRET, config.DATA_DIR),
     config.JWT_TTL_MINUTES * 60,
   );
-  const engine = createEngine(config);
-  const live = await startLiveRuntime(config, database, engine);
-  const app = createApp({ config, database, engine, passwords, tokens, hub: live.hub });
+  const metrics = createMetrics(database);
+  const engine = createEngine(config, metrics.aiCalls);
+  const live = await startLiveRuntime(config, database, engine, metrics);
+  const app = createApp({ config, database, engine, passwords, tokens, metrics, hub: live.hub });
   const door = openFrontDoor(doorOptions, app.fetch);
   const { hostname, port } = door.addr;
   log.info("listening", { url: `http://${hostname}:${port}`, docs: `/docs` });

@@ -8,6 +8,7 @@ import type { LanguageModel } from "ai";
 import { type AiConfig, DEFAULT_MODELS } from "./config.ts";
 import type { InterviewEngine } from "./engine.ts";
 import { FallbackEngine } from "./fallback.ts";
+import { type AiCallCounter, MeteredEngine } from "./metered.ts";
 import { LlmEngine } from "./llm_engine.ts";
 import { OfflineEngine } from "./offline_engine.ts";
 import { anthropicModel } from "./providers/anthropic.ts";
@@ -77,8 +78,15 @@ function languageModel(config: AiConfig, provider: Exclude<AiConfig["AI_PROVIDER
  * all, after which the offline engine answers.
  *
  * @param config validated by `parseAiConfig` (or the service config it is merged into).
+ * @param calls when given, every call is counted in it (see `MeteredEngine`).
  */
-export function createEngine(config: AiConfig): InterviewEngine {
+export function createEngine(config: AiConfig, calls?: AiCallCounter): InterviewEngine {
+  const engine = configuredEngine(config);
+  return calls ? new MeteredEngine(engine, calls) : engine;
+}
+
+/** The engine `config` names, uncounted. */
+function configuredEngine(config: AiConfig): InterviewEngine {
   const offline = new OfflineEngine();
   const provider = config.AI_PROVIDER;
   if (provider === "offline") return offline;

@@ -116,6 +116,11 @@ export async function clearLoginAttempts(db: Db, username: string, address: stri
   ));
 }
 
+/** Forgets every address's failed logins of `username`, when its account is deleted. */
+export async function forgetLoginAttempts(db: Pick<Db, "delete">, username: string): Promise<void> {
+  await db.delete(loginThrottle).where(eq(loginThrottle.username, throttleKey(username)));
+}
+
 /**
  * Counts a login or sign-up attempt from `address`; refused once `limit`
  * attempts were made within the current minute.

@@ -15,6 +15,7 @@ import { createPasswordHasher } from "../auth/passwords.ts";
 import { createTokenService } from "../auth/tokens.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
 import { setLogLevel } from "../log.ts";
+import { createMetrics } from "../metrics.ts";
 
 const CANDIDATES = 1_000;
 const INTERVIEWS_PER_CANDIDATE = 10;
@@ -116,7 +117,14 @@ try {
     AUTH_ATTEMPTS_PER_ADDRESS: "100000",
   });
   const tokens = createTokenService(new TextEncoder().encode(config.JWT_SECRET!), 3600);
-  const app = createApp({ config, database, engine: new OfflineEngine(), passwords, tokens });
+  const app = createApp({
+    config,
+    database,
+    engine: new OfflineEngine(),
+    passwords,
+    tokens,
+    metrics: createMetrics(database),
+  });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const base = `http://127.0.0.1:${server.addr.port}`;
   const post = (path: string, body: unknown, token?: string) =>

@@ -19,10 +19,45 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../media/storage.ts";
 /** The typed query builder shared by both drivers. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** How much of the database this instance is using now, for `/metrics`. */
+export interface DatabaseLoad {
+  /** Connections the instance may open (PGlite: one). */
+  connections: number;
+  /** Statements and transactions started and not yet settled; beyond `connections` they wait. */
+  inFlight: number;
+}
+
+/**
+ * `client` with each call of `methods` counted in `load.inFlight` until it
+ * settles. The drivers keep no pool statistics, so use is measured where
+ * drizzle hands them work: a statement outside a transaction, or a whole
+ * transaction, holds (or waits for) one connection.
+ */
+function countInFlight<T extends object>(client: T, methods: string[], load: DatabaseLoad): T {
+  const settled = () => load.inFlight--;
+  return new Proxy(client, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== "function") return value;
+      // On the client itself, not the proxy, whose methods may use private fields.
+      if (!methods.includes(key as string)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        load.inFlight++;
+        // Promise.resolve subscribes a microtask later: postgres.js sends a statement once
+        // something subscribes, and drizzle still calls .values() on it first.
+        Promise.resolve(result).then(settled, settled);
+        return result;
+      };
+    },
+  });
+}
+
 /** An open database and how to close it. */
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
+  load: DatabaseLoad;
   /** Closes connections and releases the folder lock. */
   close(): Promise<void>;
 }
@@ -39,9 +74,13 @@ export function openPostgres(url: string, poolSize: number): Database {
     onnotice: () => {},
     connection: { application_name: "ai-interviewer" },
   });
+  const load = { connections: poolSize, inFlight: 0 };
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db: drizzlePostgres(countInFlight(client, ["unsafe", "begin"], load), {
+      schema,
+    }) as unknown as Db,
     kind: "postgres",
+    load,
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -110,8 +149,7 @@ export async function openPglite(dir: string): Promise<Database> {
   }
   log.info("embedded database ready", { dir, ms: Math.round(performance.now() - started) });
   return {
-    db: drizzlePglite(client, { schema }) as unknown as Db,
-    kind: "pglite",
+    ...wrapPglite(client),
     close: async () => {
       await client.close();
       lock.close();
@@ -121,9 +159,13 @@ export async function openPglite(dir: string): Promise<Database> {
 
 /** Wraps an already open PGlite instance (tests share one per process). */
 export function wrapPglite(client: PGlite): Database {
+  const load = { connections: 1, inFlight: 0 };
   return {
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: drizzlePglite(countInFlight(client, ["query", "exec", "transaction"], load), {
+      schema,
+    }) as unknown as Db,
     kind: "pglite",
+    load,
     close: () => client.close(),
   };
 }

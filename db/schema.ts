@@ -156,6 +156,10 @@ export const questionAnswers = pgTable("question_answers", {
   /** Rubric points the answer covered and missed. */
   evaluationPoints: jsonb("evaluation_points").$type<{ covered: string[]; missing: string[] }>(),
   transcriptEngine: text("transcript_engine"),
+  /** When the answer's recordings were deleted; its paths are null from then on. */
+  recordingsRemovedAt: timestamp("recordings_removed_at", { withTimezone: true }),
+  /** Why they were: `retention` (RECORDING_RETENTION_DAYS, jobs/retention.ts). */
+  recordingsRemovedReason: text("recordings_removed_reason").$type<"retention">(),
 }, (t) => [unique("question_answers_interview_question_key").on(t.interviewId, t.questionId)]);
 
 /**
@@ -221,4 +225,31 @@ export const eventPayloads = pgTable("event_payloads", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
   payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
+});
+
+/** What an audit entry is about. */
+export type AuditTargetType = "user" | "interview" | "recording" | "report";
+
+/**
+ * Views of candidates' data by others, and deletions. No foreign keys: an
+ * entry keeps the ids and names it was written with after they are deleted.
+ */
+export const auditLog = pgTable("audit_log", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  actorId: integer("actor_id").notNull(),
+  actorUsername: text("actor_username").notNull(),
+  /** `system` for entries the service writes itself (recording retention), with actor id 0. */
+  actorType: text("actor_type").$type<UserType | "system">().notNull(),
+  action: text("action").notNull(),
+  targetType: text("target_type").$type<AuditTargetType>().notNull(),
+  /** The target's id: a user or interview id, or `<interview>/<question>/<kind>` of a recording. */
+  targetId: text("target_id").notNull(),
+  interviewId: integer("interview_id"),
+  /** The candidate whose data this is. */
+  candidateId: integer("candidate_id"),
+  candidateUsername: text("candidate_username"),
+  clientAddress: text("client_address").notNull(),
+  requestId: text("request_id"),
+  detail: jsonb("detail").$type<Record<string, unknown>>(),
 });

@@ -4,6 +4,7 @@ import type { InterviewEngine } from "../ai/engine.ts";
 import type { PasswordHasher } from "../auth/passwords.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
+import type { Metrics } from "../metrics.ts";
 
 /** Everything route handlers need, passed in explicitly by `main.ts` or the tests. */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   engine: InterviewEngine;
   passwords: PasswordHasher;
   tokens: TokenService;
+  /** This instance's metrics, served at `/metrics`. */
+  metrics: Metrics;
   /** Live connections; without it the WebSocket endpoints are not served. */
   hub?: RealtimeHub;
 }

@@ -67,6 +67,12 @@ export const questionAnswerOut = z.object({
   failure_reason: z.string().nullable().describe(
     "Why a FAILED answer failed, e.g. an unreadable recording",
   ),
+  recordings_removed_at: z.string().nullable().describe(
+    "When the answer's recordings were deleted (their paths are null from then on)",
+  ),
+  recordings_removed_reason: z.enum(["retention"]).nullable().describe(
+    "Why: retention is RECORDING_RETENTION_DAYS after the interview ended",
+  ),
   transcript_segments: z.array(z.object({ text: z.string(), start_ms: z.int(), end_ms: z.int() }))
     .describe("Final transcript fragments of a recorded answer, timed from its start"),
 });
@@ -106,6 +112,8 @@ export function toQuestionAnswerOut(
     evaluation_engine: row.evaluationEngine,
     fallback_reason: row.evaluationFallbackReason ?? row.questionFallbackReason,
     failure_reason: row.failureReason,
+    recordings_removed_at: row.recordingsRemovedAt?.toISOString() ?? null,
+    recordings_removed_reason: row.recordingsRemovedReason,
     transcript_segments: segments,
   };
 }

@@ -7,6 +7,7 @@
 import type { Db } from "../db/client.ts";
 import { claimJob, extendLease, failJob, type JobRow } from "./queue.ts";
 import { log } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
 
 /** Runs one job; throwing makes it retry. `lastAttempt` is true when no retry follows. */
 export type JobHandler = (job: JobRow, context: { lastAttempt: boolean }) => Promise<void>;
@@ -22,11 +23,15 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-/** Starts a runner for `handlers` (by job kind), running at most `concurrency` jobs at once. */
+/**
+ * Starts a runner for `handlers` (by job kind), running at most `concurrency`
+ * jobs at once, and counting them in `metrics` when given.
+ */
 export function startJobRunner(
   db: Db,
   handlers: Record<string, JobHandler>,
   concurrency: number,
+  metrics?: Metrics,
 ): JobRunner {
   const kinds = Object.keys(handlers);
   const running = new Set<Promise<void>>();
@@ -36,6 +41,8 @@ export function startJobRunner(
 
   async function run(job: JobRow): Promise<void> {
     const started = performance.now();
+    let outcome = "done";
+    metrics?.jobsRunning.inc({ kind: job.kind });
     const lease = setInterval(() => {
       extendLease(db, job.id, LEASE_MS).catch((error) =>
         log.warn("lease extension failed", { job_id: job.id, error })
@@ -49,7 +56,10 @@ export function startJobRunner(
         ms: Math.round(performance.now() - started),
       });
     } catch (error) {
+      // Should recording the failure fail too, the lease runs out and the job runs again.
+      outcome = "retry";
       const gaveUp = await failJob(db, job, error instanceof Error ? error.message : String(error));
+      if (gaveUp) outcome = "failed";
       log.error("job failed", {
         job_id: job.id,
         kind: job.kind,
@@ -59,6 +69,11 @@ export function startJobRunner(
       });
     } finally {
       clearInterval(lease);
+      metrics?.jobsRunning.dec({ kind: job.kind });
+      metrics?.jobDuration.observe(
+        { kind: job.kind, outcome },
+        (performance.now() - started) / 1000,
+      );
     }
   }
 

@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import type { StreamName } from "../realtime/protocol.ts";
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./storage.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, removeFile } from "./storage.ts";
 
 /** Folder of one answer's recordings, relative to `DATA_DIR`. */
 export function answerDir(interviewId: number, questionId: number): string {
@@ -86,6 +86,43 @@ export async function removeStaging(
   }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
+}
+
+/**
+ * Deletes every recording of an answer whose interview has ended: the
+ * finalized files at `paths` (relative to `dataDir`), anything still staged,
+ * then its folder and the interview's if they are left empty. Files already
+ * gone are skipped, so a removal cut short by a crash can simply run again.
+ */
+export async function removeAnswerRecordings(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+  paths: string[],
+): Promise<void> {
+  for (const path of paths) await removeFile(dataDir, path);
+  await removeStaging(dataDir, interviewId, questionId);
+  await removeEmptyFolder(join(dataDir, answerDir(interviewId, questionId)));
+  await removeEmptyFolder(join(dataDir, `recordings/${interviewId}`));
+}
+
+/** Removes `dir` if it exists and is empty; a folder something else still uses stays. */
+async function removeEmptyFolder(dir: string): Promise<void> {
+  await Deno.remove(dir).catch((error) => {
+    const notEmpty = (error as { code?: string }).code === "ENOTEMPTY";
+    if (!notEmpty && !(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}
+
+/**
+ * Deletes every recording of interview `interviewId`, staged and finalized,
+ * when the interview is deleted.
+ */
+export async function removeRecordings(dataDir: string, interviewId: number): Promise<void> {
+  await Deno.remove(join(dataDir, "recordings", String(interviewId)), { recursive: true })
+    .catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
 }
 
 /**

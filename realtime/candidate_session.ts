@@ -41,6 +41,7 @@ import {
 import type { LiveEvent } from "./event_bus.ts";
 import type { RealtimeContext } from "./context.ts";
 import { log } from "../log.ts";
+import { recordAck } from "../metrics.ts";
 
 /** Close codes this server uses after the upgrade. */
 export const CloseCode = {
@@ -262,7 +263,9 @@ export class CandidateSession {
       );
       return;
     }
-    this.enqueueMessage(() => this.handleFrame(bytes), size, 0);
+    // Ack latency counts from here, so it includes the wait behind earlier messages.
+    const received = performance.now();
+    this.enqueueMessage(() => this.handleFrame(bytes, received), size, 0);
   }
 
   private protocolError(code: "bad_message" | "bad_frame", message: string): void {
@@ -551,7 +554,7 @@ export class CandidateSession {
     return writer;
   }
 
-  private async handleFrame(bytes: Uint8Array): Promise<void> {
+  private async handleFrame(bytes: Uint8Array, received: number): Promise<void> {
     let frame: MediaFrame;
     try {
       frame = decodeFrame(bytes);
@@ -574,6 +577,7 @@ export class CandidateSession {
     const writer = await this.writer(answer, frame.stream);
     const end = frame.offset + frame.payload.byteLength;
     if (end <= writer.committed) {
+      recordAck(this.ctx.live, (performance.now() - received) / 1000);
       return this.send({ type: "ack", ...where, committed: writer.committed });
     }
     if (answer.qa.status !== "RECORDING") {
@@ -608,7 +612,9 @@ export class CandidateSession {
       frame.stream,
       (this.bytesSinceStats.get(frame.stream) ?? 0) + writer.committed - before,
     );
+    this.ctx.live.receivedBytes[frame.stream] += writer.committed - before;
     if (writer.committed > before) this.progressed();
+    recordAck(this.ctx.live, (performance.now() - received) / 1000);
     this.send({ type: "ack", ...where, committed: writer.committed });
   }
 

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { BatchInsert } from "./batch_insert.ts";
 import type { proctoringEvents, transcriptSegments } from "../db/schema.ts";
+import type { LiveCounters } from "../metrics.ts";
 
 /** What realtime sessions need from the server around them. */
 export interface RealtimeContext {
@@ -26,6 +27,8 @@ export interface RealtimeContext {
     transcripts: BatchInsert<typeof transcriptSegments.$inferInsert>;
     proctoring: BatchInsert<typeof proctoringEvents.$inferInsert>;
   };
+  /** Per-chunk counters for `/metrics`, bumped without allocating. */
+  live: LiveCounters;
   /** Forgets a closed session. */
   unregister(session: { interviewId: number; user: { id: number } }): void;
 }

@@ -15,8 +15,26 @@ import type { RealtimeContext } from "./context.ts";
 import { CandidateSession, CloseCode } from "./candidate_session.ts";
 import { ObserverSession } from "./observer_session.ts";
 import { log } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
 
 const HEARTBEAT_MS = 10_000;
+
+/** Event type published when users or interviews are deleted ({@link deletedEvent}). */
+const DELETED = "deleted";
+
+/**
+ * The event that makes every instance close the live connections of
+ * deleted users and interviews (candidates and observers alike); it is not
+ * forwarded to anyone.
+ */
+export function deletedEvent(deleted: { userIds: number[]; interviewIds: number[] }): LiveEvent {
+  return {
+    interview_id: 0,
+    type: DELETED,
+    user_ids: deleted.userIds,
+    interview_ids: deleted.interviewIds,
+  };
+}
 
 /** Owns the live connections of this instance. */
 export class RealtimeHub implements RealtimeContext {
@@ -24,16 +42,21 @@ export class RealtimeHub implements RealtimeContext {
   private readonly candidates = new Map<number, Set<CandidateSession>>();
   private readonly connectionsPerUser = new Map<number, number>();
   private readonly observers = new Set<ObserverSession>();
+  /** The user of each observer, so that a deleted user's connections can be closed. */
+  private readonly observerUsers = new WeakMap<ObserverSession, number>();
   private readonly unsubscribe: () => void;
   private readonly heartbeat: ReturnType<typeof setInterval>;
   readonly inserts: RealtimeContext["inserts"];
+  readonly live: RealtimeContext["live"];
 
   constructor(
     readonly config: Config,
     readonly db: Db,
     readonly bus: EventBus,
     readonly pokeJobs: () => void,
+    private readonly metrics: Metrics,
   ) {
+    this.live = metrics.live;
     // At least one largest frame must fit, or nothing could ever be accepted.
     this.maxQueuedBytes = Math.max(config.MAX_QUEUED_KB, config.MAX_FRAME_KB + 1) * 1024;
     this.unsubscribe = bus.subscribe((event) => this.dispatch(event));
@@ -84,8 +107,28 @@ export class RealtimeHub implements RealtimeContext {
   }
 
   private dispatch(event: LiveEvent): void {
+    if (event.type === DELETED) return this.closeDeleted(event);
     for (const session of this.candidates.get(event.interview_id) ?? []) session.onEvent(event);
     for (const observer of this.observers) observer.onEvent(event);
+  }
+
+  private closeDeleted(event: LiveEvent): void {
+    const users = new Set(event.user_ids as number[]);
+    const interviewIds = new Set(event.interview_ids as number[]);
+    for (const [interviewId, sessions] of this.candidates) {
+      for (const session of sessions) {
+        if (interviewIds.has(interviewId) || users.has(session.user.id)) {
+          session.close(CloseCode.policy, "the interview or account was deleted");
+        }
+      }
+    }
+    for (const observer of this.observers) {
+      const userId = this.observerUsers.get(observer);
+      if (
+        (observer.interviewId !== null && interviewIds.has(observer.interviewId)) ||
+        (userId !== undefined && users.has(userId))
+      ) observer.close(CloseCode.policy, "the interview or account was deleted");
+    }
   }
 
   /** How many candidate connections `userId` has open on this instance. */
@@ -100,16 +143,21 @@ export class RealtimeHub implements RealtimeContext {
     if (!sessions) this.candidates.set(interviewId, sessions = new Set());
     sessions.add(session);
     this.connectionsPerUser.set(user.id, this.connectionsOf(user.id) + 1);
+    this.metrics.candidateConnections.inc();
   }
 
-  /** Takes over an upgraded socket as an observer (of one interview, or all when null). */
-  acceptObserver(socket: WebSocket, interviewId: number | null): void {
-    this.observers.add(
-      new ObserverSession(socket, this.db, interviewId, (o) => this.observers.delete(o), {
-        maxBacklog: this.config.MAX_QUEUED_MESSAGES,
-        maxOutboundBytes: this.config.MAX_OUTBOUND_KB * 1024,
-      }),
-    );
+  /** Takes over an upgraded socket as user `userId`'s observer (of one interview, or all when null). */
+  acceptObserver(socket: WebSocket, interviewId: number | null, userId: number): void {
+    this.metrics.observerConnections.inc();
+    const observer = new ObserverSession(socket, this.db, interviewId, (o) => {
+      this.observers.delete(o);
+      this.metrics.observerConnections.dec();
+    }, {
+      maxBacklog: this.config.MAX_QUEUED_MESSAGES,
+      maxOutboundBytes: this.config.MAX_OUTBOUND_KB * 1024,
+    });
+    this.observerUsers.set(observer, userId);
+    this.observers.add(observer);
   }
 
   unregister(session: { interviewId: number; user: { id: number } }): void {
@@ -117,6 +165,7 @@ export class RealtimeHub implements RealtimeContext {
     if (sessions?.delete(session as CandidateSession) && sessions.size === 0) {
       this.candidates.delete(session.interviewId);
     }
+    this.metrics.candidateConnections.dec();
     const count = this.connectionsOf(session.user.id) - 1;
     if (count > 0) this.connectionsPerUser.set(session.user.id, count);
     else this.connectionsPerUser.delete(session.user.id);

@@ -16,6 +16,8 @@ import { FINALIZE_JOB, finalizeJobHandler } from "../media/finalize.ts";
 import { type JobRunner, startJobRunner } from "../jobs/runner.ts";
 import { REPORT_JOB, reportJobHandler } from "../jobs/report.ts";
 import { createTranscriber } from "../ai/transcription.ts";
+import type { Metrics } from "../metrics.ts";
+import { RETENTION_JOB, retentionJobHandler, startRetentionSchedule } from "../jobs/retention.ts";
 
 /** The running live machinery of one instance. */
 export interface LiveRuntime {
@@ -34,6 +36,7 @@ export async function startLiveRuntime(
   config: Config,
   database: Database,
   engine: InterviewEngine,
+  metrics: Metrics,
   options: { sweepIntervalMs?: number } = {},
 ): Promise<LiveRuntime> {
   const { db } = database;
@@ -43,25 +46,39 @@ export async function startLiveRuntime(
   const ffmpeg = new FfmpegPool({ concurrency: config.FINALIZE_CONCURRENCY });
   // Handlers queue follow-on jobs (reports) on the runner that runs them.
   const pokeJobs = () => runner.poke();
-  const runner: JobRunner = startJobRunner(db, {
-    [FINALIZE_JOB]: finalizeJobHandler({
-      db,
-      dataDir: config.DATA_DIR,
-      engine,
-      ffmpeg,
-      bus,
-      transcriber: createTranscriber(config),
-      pokeJobs,
-    }),
-    [REPORT_JOB]: reportJobHandler({ db, engine }),
-  }, config.FINALIZE_CONCURRENCY);
-  const hub = new RealtimeHub(config, db, bus, pokeJobs);
+  const runner: JobRunner = startJobRunner(
+    db,
+    {
+      [FINALIZE_JOB]: finalizeJobHandler({
+        db,
+        dataDir: config.DATA_DIR,
+        engine,
+        ffmpeg,
+        bus,
+        transcriber: createTranscriber(config),
+        pokeJobs,
+      }),
+      [REPORT_JOB]: reportJobHandler({ db, engine }),
+      ...(config.RECORDING_RETENTION_DAYS && {
+        [RETENTION_JOB]: retentionJobHandler({
+          db,
+          dataDir: config.DATA_DIR,
+          retentionDays: config.RECORDING_RETENTION_DAYS,
+        }),
+      }),
+    },
+    config.FINALIZE_CONCURRENCY,
+    metrics,
+  );
+  const hub = new RealtimeHub(config, db, bus, pokeJobs, metrics);
   const sweeper = startSweeper({ db, config, bus, pokeJobs }, options.sweepIntervalMs);
+  const retention = config.RECORDING_RETENTION_DAYS ? startRetentionSchedule(db, pokeJobs) : null;
   return {
     hub,
     bus,
     async stop() {
       await sweeper.stop();
+      retention?.stop();
       await runner.stop();
       ffmpeg.close();
       await bus.close();

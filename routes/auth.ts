@@ -3,8 +3,9 @@
  *
  * @module
  */
+import type { Context } from "hono";
 import { z } from "zod";
-import type { Api } from "../http/api.ts";
+import type { Api, AppEnv } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { toUserOut, userOut } from "../http/schemas.ts";
@@ -25,6 +26,8 @@ import {
 } from "../auth/throttle.ts";
 import { clientAddress } from "../http/client_address.ts";
 import { log } from "../log.ts";
+import { createAccessAudit } from "../http/audit.ts";
+import { deleteUserAndData, deletionOut } from "../http/deletion.ts";
 
 const username = z.string().trim().min(3).max(50)
   .regex(/^[A-Za-z0-9_.@-]+$/, "may contain only letters, digits and _ . @ -");
@@ -84,6 +87,7 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
   const { db } = deps.database;
   const fromAddress = "login and sign-up attempts from your address";
   const localLimit = createLocalAddressLimit(deps.config.AUTH_ATTEMPTS_PER_ADDRESS);
+  const audit = createAccessAudit(db, deps.config.TRUST_PROXY);
 
   /**
    * Admits a login or sign-up attempt from `address`, or throws 429 or 503.
@@ -116,6 +120,57 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
       throw error;
     }
     return place;
+  }
+
+  /**
+   * Checks `password` for `name` under the login rules: the attempt is
+   * admitted by {@link admitAttempt} and counted against the (username,
+   * address) lockout before the hash is compared, so that no route that
+   * asks for a password can be used to guess it faster than logging in.
+   * Answers the user, or throws 401, 429 or 503.
+   */
+  async function checkPassword(
+    c: Context<AppEnv>,
+    name: string,
+    password: string,
+  ): Promise<UserRow> {
+    const policy = {
+      maxFailures: deps.config.LOGIN_MAX_FAILURES,
+      lockoutSeconds: deps.config.LOGIN_LOCKOUT_SECONDS,
+    };
+    const failedLogins = "failed logins for this username from your address";
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    const place = await admitAttempt(address);
+    let user: UserRow;
+    try {
+      // Counted before the password is checked, so parallel guesses cannot all slip in.
+      const reservation = await reserveLoginAttempt(db, name, address, policy);
+      if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterSeconds, failedLogins);
+      const found = await findUserByUsername(db, name);
+      const valid = found
+        ? await place.verify(password, found.password)
+        : (await place.verifyDummy(password), false);
+      if (!found || !valid) {
+        log.info("login failed", {
+          username_known: Boolean(found),
+          lockout_s: reservation.lockoutSeconds,
+        });
+        if (reservation.lockoutSeconds > 0) {
+          throw tooManyAttempts(reservation.lockoutSeconds, failedLogins);
+        }
+        throw new HttpError(401, "Incorrect username or password.", {
+          "WWW-Authenticate": "Bearer",
+        });
+      }
+      user = found;
+    } finally {
+      place.release();
+    }
+    await clearLoginAttempts(db, name, address);
+    // Given back so that many people behind one address can all log in.
+    await releaseAddressAttempt(db, address);
+    localLimit.give(address);
+    return user;
   }
 
   api.route({
@@ -175,42 +230,7 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
       503: { description: "Too busy hashing passwords; see Retry-After" },
     },
   }, async (c, { body }) => {
-    const policy = {
-      maxFailures: deps.config.LOGIN_MAX_FAILURES,
-      lockoutSeconds: deps.config.LOGIN_LOCKOUT_SECONDS,
-    };
-    const failedLogins = "failed logins for this username from your address";
-    const address = clientAddress(c, deps.config.TRUST_PROXY);
-    const place = await admitAttempt(address);
-    let user: UserRow;
-    try {
-      // Counted before the password is checked, so parallel guesses cannot all slip in.
-      const reservation = await reserveLoginAttempt(db, body.username, address, policy);
-      if (!reservation.allowed) throw tooManyAttempts(reservation.retryAfterSeconds, failedLogins);
-      const found = await findUserByUsername(db, body.username);
-      const valid = found
-        ? await place.verify(body.password, found.password)
-        : (await place.verifyDummy(body.password), false);
-      if (!found || !valid) {
-        log.info("login failed", {
-          username_known: Boolean(found),
-          lockout_s: reservation.lockoutSeconds,
-        });
-        if (reservation.lockoutSeconds > 0) {
-          throw tooManyAttempts(reservation.lockoutSeconds, failedLogins);
-        }
-        throw new HttpError(401, "Incorrect username or password.", {
-          "WWW-Authenticate": "Bearer",
-        });
-      }
-      user = found;
-    } finally {
-      place.release();
-    }
-    await clearLoginAttempts(db, body.username, address);
-    // Given back so that many people behind one address can all log in.
-    await releaseAddressAttempt(db, address);
-    localLimit.give(address);
+    const user = await checkPassword(c, body.username, body.password);
     const { token, expiresIn } = await deps.tokens.issue(user.id);
     return c.json({
       access_token: token,
@@ -231,6 +251,40 @@ export function registerAuthRoutes(api: Api, deps: AppDeps): void {
     const row = await findUserById(db, user.id);
     if (!row) throw new HttpError(401, "The account no longer exists.");
     return c.json(toUserOut(row));
+  });
+
+  api.route({
+    method: "delete",
+    path: "/auth/me",
+    tag: "auth",
+    summary: "Delete your account and all your data",
+    description: "Needs your password. Removes the account, documents, interviews, answers, " +
+      "transcripts, proctoring events and every stored file. Wrong passwords count towards the " +
+      "same lockout as failed logins. Refused (409) while one of your interviews is live, and " +
+      "for the last admin.",
+    roles: userTypes,
+    body: { schema: z.object({ password: loginBody.shape.password }), types: ["json", "form"] },
+    responses: {
+      200: { description: "Deleted", schema: deletionOut },
+      403: { description: "Wrong password" },
+      409: { description: "The last admin, or one of your interviews is live" },
+      429: { description: "Too many wrong passwords or attempts; see Retry-After" },
+      503: { description: "Too busy hashing passwords; see Retry-After" },
+    },
+  }, async (c, { body, user }) => {
+    try {
+      await checkPassword(c, user.username, body.password);
+    } catch (error) {
+      // 401 would tell clients that the token is bad and make them log out.
+      if (error instanceof HttpError && error.status === 401) {
+        throw new HttpError(
+          403,
+          "Incorrect password. Enter your current password to delete your account.",
+        );
+      }
+      throw error;
+    }
+    return c.json(await deleteUserAndData(c, deps, audit, user, user.id, "delete_account"));
   });
 
   api.route({

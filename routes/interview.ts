@@ -8,6 +8,7 @@ import type { Api } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { findVisibleInterview } from "../http/access.ts";
+import { createAccessAudit } from "../http/audit.ts";
 import { idParam, laxInt, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
 import { currentDocument } from "../db/documents.ts";
 import {
@@ -90,6 +91,7 @@ const answerBody = z.object({
 /** Registers the `/interview` routes. */
 export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
   const { db } = deps.database;
+  const audit = createAccessAudit(db, deps.config.TRUST_PROXY);
 
   api.route({
     method: "post",
@@ -222,7 +224,16 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
     },
   }, async (c, { params, user }) => {
     const interview = await findVisibleInterview(db, user, params.interview_id);
-    const questions = await listQuestions(db, interview.id);
+    const [questions] = await Promise.all([
+      listQuestions(db, interview.id),
+      audit.view(c, user, {
+        action: "view_details",
+        targetType: "interview",
+        targetId: interview.id,
+        interviewId: interview.id,
+        candidateId: interview.userId,
+      }),
+    ]);
     return c.json(toInterviewOut(interview, questions));
   });
 }

@@ -15,6 +15,7 @@ import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 import { gradeForScore } from "../ai/grading.ts";
 import { renderReportPdf, ReportBusyError } from "../documents/report_pdf.ts";
+import { createAccessAudit } from "../http/audit.ts";
 
 const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
 
@@ -76,6 +77,7 @@ function gradeOf(averageScore: number | null): string | null {
 /** Registers the `/api/performance` routes. */
 export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
   const { db } = deps.database;
+  const audit = createAccessAudit(db, deps.config.TRUST_PROXY);
 
   api.route({
     method: "get",
@@ -136,6 +138,13 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
       listQuestions(db, interview.id),
       interviewStats(db, [interview.id]),
       findUserById(db, interview.userId),
+      audit.view(c, user, {
+        action: "view_details",
+        targetType: "interview",
+        targetId: interview.id,
+        interviewId: interview.id,
+        candidateId: interview.userId,
+      }),
     ]);
     const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
     const stat = stats.get(interview.id) ??
@@ -196,6 +205,13 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
       listQuestions(db, interview.id),
       interviewStats(db, [interview.id]),
       findUserById(db, interview.userId),
+      audit.view(c, user, {
+        action: "view_report",
+        targetType: "report",
+        targetId: interview.id,
+        interviewId: interview.id,
+        candidateId: interview.userId,
+      }),
     ]);
     const average = stats.get(interview.id)?.averageScore ?? null;
     const transcripts = await transcriptsOf(db, questions.map((q) => q.id));

@@ -12,6 +12,7 @@ import { userForToken } from "../http/authenticate.ts";
 import { findVisibleInterview, isStaff } from "../http/access.ts";
 import { idParam } from "../http/schemas.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
+import { createAccessAudit } from "../http/audit.ts";
 
 /** Subprotocol a client may offer; offering `bearer.<jwt>` next to it carries the token. */
 export const SUBPROTOCOL = "interviewer.v1";
@@ -73,6 +74,7 @@ function parseId(value: string | undefined): number {
 /** Registers the WebSocket endpoints. */
 export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: RealtimeHub): void {
   const { db } = deps.database;
+  const audit = createAccessAudit(db, deps.config.TRUST_PROXY);
 
   app.get("/realtime/interviews/:interview_id", async (c) => {
     const { user, protocols } = await authenticate(c, deps);
@@ -110,9 +112,16 @@ export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: Re
       throw new HttpError(403, "Only interviewers and admins can observe interviews.");
     }
     const interviewId = parseId(c.req.param("interview_id"));
-    await findVisibleInterview(db, user, interviewId);
+    const interview = await findVisibleInterview(db, user, interviewId);
+    await audit.view(c, user, {
+      action: "view_live",
+      targetType: "interview",
+      targetId: interviewId,
+      interviewId,
+      candidateId: interview.userId,
+    });
     const { socket, response } = upgrade(c, protocols);
-    hub.acceptObserver(socket, interviewId);
+    hub.acceptObserver(socket, interviewId, user.id);
     return response;
   });
 
@@ -121,8 +130,9 @@ export function registerRealtimeRoutes(app: Hono<AppEnv>, deps: AppDeps, hub: Re
     if (!isStaff(user)) {
       throw new HttpError(403, "Only interviewers and admins can observe interviews.");
     }
+    await audit.view(c, user, { action: "view_live", targetType: "interview", targetId: "all" });
     const { socket, response } = upgrade(c, protocols);
-    hub.acceptObserver(socket, null);
+    hub.acceptObserver(socket, null, user.id);
     return response;
   });
 }

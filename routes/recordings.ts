@@ -12,6 +12,7 @@ import { findVisibleInterview } from "../http/access.ts";
 import { idParam } from "../http/schemas.ts";
 import { findQuestion, type QuestionAnswerRow } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
+import { createAccessAudit } from "../http/audit.ts";
 
 const kinds = ["camera", "screen", "audio", "combined", "wav"] as const;
 /** A kind of recording an answer may have. */
@@ -70,6 +71,7 @@ export function parseRange(
 
 /** Registers the recordings route. */
 export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
+  const audit = createAccessAudit(deps.database.db, deps.config.TRUST_PROXY);
   api.route({
     method: "get",
     path: "/interview/{interview_id}/questions/{question_id}/recordings/{kind}",
@@ -91,12 +93,22 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
       200: { description: "The whole file" },
       206: { description: "The requested byte range" },
       404: { description: "No such recording visible to you" },
+      410: {
+        description: "Deleted under the recording retention policy (RECORDING_RETENTION_DAYS)",
+      },
       416: { description: "The range lies outside the file" },
     },
   }, async (c, { params, user }) => {
     const interview = await findVisibleInterview(deps.database.db, user, params.interview_id);
     const row = await findQuestion(deps.database.db, interview.id, params.question_id);
     const relative = row ? recordingPathOf(row, params.kind) : null;
+    if (!relative && row?.recordingsRemovedAt) {
+      throw new HttpError(
+        410,
+        `The recordings of this answer were deleted on ${row.recordingsRemovedAt.toISOString()} ` +
+          "under the recording retention policy; its transcript and score are kept.",
+      );
+    }
     if (!relative) {
       throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
     }
@@ -110,6 +122,19 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
       throw error;
     }
     const size = (await file.stat()).size;
+    try {
+      await audit.view(c, user, {
+        action: "view_recording",
+        targetType: "recording",
+        targetId: `${interview.id}/${params.question_id}/${params.kind}`,
+        interviewId: interview.id,
+        candidateId: interview.userId,
+      });
+    } catch (error) {
+      // An unrecorded view must not happen, and the file must not stay open.
+      file.close();
+      throw error;
+    }
     const headers: Record<string, string> = {
       "content-type": contentTypes[params.kind],
       "accept-ranges": "bytes",

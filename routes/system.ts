@@ -1,9 +1,10 @@
 /**
- * `/health`, `/openapi.json` and the Swagger UI at `/docs`.
+ * `/health`, `/metrics`, `/openapi.json` and the Swagger UI at `/docs`.
  *
  * @module
  */
 import type { Hono } from "hono";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Api, AppEnv } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { buildOpenApiDocument } from "../http/openapi.ts";
@@ -34,7 +35,14 @@ const docsPage = `<!doctype html>
 const docsInit = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", ` +
   `persistAuthorization: true, validatorUrl: null });`;
 
-/** Registers health, OpenAPI and docs routes. Call after every API route is registered. */
+/** Whether `given` is `expected`, in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  // Digests have equal lengths, which timingSafeEqual needs, and hide the token's length.
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Registers health, metrics, OpenAPI and docs routes. Call after every API route is registered. */
 export function registerSystemRoutes(
   app: Hono<AppEnv>,
   api: Api,
@@ -56,6 +64,24 @@ export function registerSystemRoutes(
       },
       database ? 200 : 503,
     );
+  });
+
+  // Prometheus text format. With METRICS_TOKEN set, scrapers send it as a bearer token.
+  app.get("/metrics", async (c) => {
+    const token = deps.config.METRICS_TOKEN;
+    if (token) {
+      const given = /^Bearer (.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+      if (!sameSecret(given, token)) {
+        return c.json({ detail: "Send Authorization: Bearer <METRICS_TOKEN>." }, 401, {
+          "WWW-Authenticate": "Bearer",
+        });
+      }
+    }
+    const { registry } = deps.metrics;
+    return c.body(await registry.metrics(), 200, {
+      "content-type": registry.contentType,
+      "cache-control": "no-store",
+    });
   });
 
   let document: Record<string, unknown> | undefined;

@@ -13,10 +13,11 @@ import { join } from "node:path";
 import type { HTTPResponse, Page } from "puppeteer-core";
 import {
   assertNoHorizontalOverflow,
-  hasChromium,
+  browserTest,
   inViewport,
   launchBrowser,
   VIEWPORTS,
+  waitForNextQuestionOrDone,
   waitForText,
 } from "./helpers/browser.ts";
 import { startLiveServer } from "./helpers/live_server.ts";
@@ -31,18 +32,6 @@ const ANSWERS = [
 ];
 /** What a candidate must never read: route names, score formulas, internal words. */
 const TECHNICAL = /\b(GET|POST) \/|jd_resume|= coverage|specificity|failure_reason/;
-
-const chromiumMissing = !hasChromium();
-
-function browserTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name: chromiumMissing ? `${name} (ignored: no Chromium at /usr/bin/chromium)` : name,
-    fn,
-    ignore: chromiumMissing,
-    sanitizeOps: false,
-    sanitizeResources: false,
-  });
-}
 
 async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await Deno.mkdir(SCREENSHOTS, { recursive: true });
@@ -172,16 +161,7 @@ browserTest(
             await screenshot(candidate, "candidate-phone.png");
           },
         );
-        await candidate.waitForFunction(
-          (next: number) =>
-            !document.getElementById("done")!.hidden ||
-            document.getElementById("question-number")!.textContent!.startsWith(
-              `Question ${next} `,
-            ),
-          { timeout: 60_000 },
-          answered + 1,
-        );
-        done = await candidate.$eval("#done", (section) => !(section as HTMLElement).hidden);
+        done = await waitForNextQuestionOrDone(candidate, answered + 1, 60_000);
       }
 
       // The results page: average, rows, the report and its PDF, in plain words.

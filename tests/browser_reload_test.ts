@@ -9,24 +9,12 @@ import { and, eq } from "drizzle-orm";
 import type { Page } from "puppeteer-core";
 import { interviews, questionAnswers, users } from "../db/schema.ts";
 import { readWebmLayout } from "./fixtures/webm.ts";
-import { hasChromium, launchBrowser, waitForText } from "./helpers/browser.ts";
+import { browserTest, launchBrowser, waitForText } from "./helpers/browser.ts";
 import { type LiveServer, startLiveServer } from "./helpers/live_server.ts";
 
 const JD = "Backend engineer: TypeScript, PostgreSQL, Kubernetes, Docker, Redis.";
 const BEFORE = "Before the reload I tuned PostgreSQL indexes with EXPLAIN ANALYZE.";
 const AFTER = " After the reload I moved the hot rows into Redis.";
-
-const chromiumMissing = !hasChromium();
-
-function browserTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name: chromiumMissing ? `${name} (ignored: no Chromium at /usr/bin/chromium)` : name,
-    fn,
-    ignore: chromiumMissing,
-    sanitizeOps: false,
-    sanitizeResources: false,
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

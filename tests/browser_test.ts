@@ -10,7 +10,13 @@ import { eq } from "drizzle-orm";
 import type { Page } from "puppeteer-core";
 import { questionAnswers } from "../db/schema.ts";
 import { readWebmLayout } from "./fixtures/webm.ts";
-import { hasChromium, launchBrowser, textOf, waitForText } from "./helpers/browser.ts";
+import {
+  browserTest,
+  launchBrowser,
+  textOf,
+  waitForNextQuestionOrDone,
+  waitForText,
+} from "./helpers/browser.ts";
 import { startLiveServer } from "./helpers/live_server.ts";
 import { startTcpProxy } from "./helpers/tcp_proxy.ts";
 
@@ -19,18 +25,6 @@ const JD = "Site reliability engineer: Kubernetes, Terraform, PostgreSQL, Promet
 const RESUME =
   "Jane Doe. Five years running Kubernetes clusters on AWS; Terraform; PostgreSQL; Go.";
 const INTERVIEWER_PASSWORD = "correct horse battery";
-
-const chromiumMissing = !hasChromium();
-
-function browserTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name: chromiumMissing ? `${name} (ignored: no Chromium at /usr/bin/chromium)` : name,
-    fn,
-    ignore: chromiumMissing,
-    sanitizeOps: false,
-    sanitizeResources: false,
-  });
-}
 
 /** Signs up on the candidate page with the keyboard alone, checking the tab order on the way. */
 async function signUpWithKeyboard(page: Page, username: string): Promise<void> {
@@ -177,16 +171,7 @@ browserTest(
         // Fragments reach the card's transcript (with their timestamps) only from the live feed.
         await waitForText(dashboard, `#question-${number} .transcript`, secondSentence);
         await waitForText(dashboard, `#question-${number}`, "score");
-        await candidate.waitForFunction(
-          (next: number) =>
-            !document.getElementById("done")!.hidden ||
-            document.getElementById("question-number")!.textContent!.startsWith(
-              `Question ${next} `,
-            ),
-          { timeout: 30_000 },
-          number + 1,
-        );
-        done = await candidate.$eval("#done", (section) => !(section as HTMLElement).hidden);
+        done = await waitForNextQuestionOrDone(candidate, number + 1, 30_000);
       }
       assert.ok(answered >= 2);
       await waitForText(candidate, "#done-summary", "Average score");

@@ -15,6 +15,7 @@ import { createAccount } from "../../auth/accounts.ts";
 import { createEngine } from "../../ai/index.ts";
 import type { UserType } from "../../db/schema.ts";
 import { setLogLevel } from "../../log.ts";
+import { createMetrics } from "../../metrics.ts";
 import { resetDatabase, testDatabase } from "./database.ts";
 
 setLogLevel("error");
@@ -74,10 +75,12 @@ export async function setupApp(env: Record<string, string> = {}): Promise<TestAp
     ...env,
   });
   hasher ??= createPasswordHasher();
+  const metrics = createMetrics(database);
   const deps: AppDeps = {
     config,
     database,
-    engine: createEngine(config),
+    metrics,
+    engine: createEngine(config, metrics.aiCalls),
     passwords: hasher,
     tokens: createTokenService(
       new TextEncoder().encode(TEST_JWT_SECRET),

@@ -19,6 +19,41 @@ export function hasChromium(): boolean {
   }
 }
 
+/**
+ * Registers a browser test; where Chromium is missing it is reported as
+ * ignored instead of failing. Puppeteer keeps ops and resources across
+ * awaits, so the sanitizers are off.
+ */
+export function browserTest(name: string, fn: () => Promise<void>): void {
+  const missing = !hasChromium();
+  Deno.test({
+    name: missing ? `${name} (ignored: no Chromium at ${CHROMIUM_PATH})` : name,
+    fn,
+    ignore: missing,
+    sanitizeOps: false,
+    sanitizeResources: false,
+  });
+}
+
+/**
+ * Waits until the candidate page shows question `next` or the end of the
+ * interview; true when the interview is done.
+ */
+export async function waitForNextQuestionOrDone(
+  page: Page,
+  next: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  await page.waitForFunction(
+    (next: number) =>
+      !document.getElementById("done")!.hidden ||
+      document.getElementById("question-number")!.textContent!.startsWith(`Question ${next} `),
+    { timeout: timeoutMs },
+    next,
+  );
+  return await page.$eval("#done", (section) => !(section as HTMLElement).hidden);
+}
+
 /** A running browser with its own profile folder. */
 export interface TestBrowser {
   browser: Browser;

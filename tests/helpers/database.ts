@@ -56,6 +56,6 @@ export function testDatabase(): Promise<Database> {
 export async function resetDatabase(database: Database): Promise<void> {
   await database.db.execute(
     sql`truncate users, documents, interviews, question_answers, login_throttle, address_throttle,
-      transcript_segments, proctoring_events, jobs, event_payloads restart identity cascade`,
+      transcript_segments, proctoring_events, jobs, event_payloads, audit_log restart identity cascade`,
   );
 }
