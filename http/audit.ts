@@ -47,6 +47,17 @@ export interface AuditSubject {
   detail?: Record<string, unknown>;
 }
 
+/** The subject of a view of interview `interview`'s details (its questions, answers and scores). */
+export function interviewDetails(interview: { id: number; userId: number }): AuditSubject {
+  return {
+    action: "view_details",
+    targetType: "interview",
+    targetId: interview.id,
+    interviewId: interview.id,
+    candidateId: interview.userId,
+  };
+}
+
 /** Writes audit entries for the requests of one router. */
 export interface AccessAudit {
   /**

@@ -8,7 +8,7 @@ import type { Api } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { HttpError } from "../http/errors.ts";
 import { findVisibleInterview } from "../http/access.ts";
-import { createAccessAudit } from "../http/audit.ts";
+import { createAccessAudit, interviewDetails } from "../http/audit.ts";
 import { idParam, laxInt, questionAnswerOut, toQuestionAnswerOut } from "../http/schemas.ts";
 import { currentDocument } from "../db/documents.ts";
 import {
@@ -226,13 +226,7 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
     const interview = await findVisibleInterview(db, user, params.interview_id);
     const [questions] = await Promise.all([
       listQuestions(db, interview.id),
-      audit.view(c, user, {
-        action: "view_details",
-        targetType: "interview",
-        targetId: interview.id,
-        interviewId: interview.id,
-        candidateId: interview.userId,
-      }),
+      audit.view(c, user, interviewDetails(interview)),
     ]);
     return c.json(toInterviewOut(interview, questions));
   });

@@ -15,7 +15,7 @@ import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 import { gradeForScore } from "../ai/grading.ts";
 import { renderReportPdf, ReportBusyError } from "../documents/report_pdf.ts";
-import { createAccessAudit } from "../http/audit.ts";
+import { createAccessAudit, interviewDetails } from "../http/audit.ts";
 
 const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
 
@@ -138,13 +138,7 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
       listQuestions(db, interview.id),
       interviewStats(db, [interview.id]),
       findUserById(db, interview.userId),
-      audit.view(c, user, {
-        action: "view_details",
-        targetType: "interview",
-        targetId: interview.id,
-        interviewId: interview.id,
-        candidateId: interview.userId,
-      }),
+      audit.view(c, user, interviewDetails(interview)),
     ]);
     const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
     const stat = stats.get(interview.id) ??

@@ -134,7 +134,12 @@ dbTest(
         await response.body?.cancel();
       }
     }
+    // JavaScript dates have milliseconds, the database microseconds: keep the
+    // entries on either side of `middle` apart by more than a millisecond.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    await pause();
     const middle = new Date().toISOString();
+    await pause();
     const details = await t.request("GET", `/api/performance/details/${bob.interviewId}`, {
       token: root.token,
     });
