@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { FfmpegPool } from "../media/ffmpeg.ts";
 import { extractWav, muxCombined, remuxWebm } from "../media/remux.ts";
-import { makeLiveWebm } from "../tests/fixtures/media.ts";
+import { twoMinuteRecordings } from "./finalize_latency.ts";
 
 const SECONDS = 120;
 const RUNS = 3;
@@ -39,32 +39,19 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 /** Writes the inputs to `dir` as the server stages them; their bytes are not kept in memory. */
-async function stageInputs(pool: FfmpegPool, dir: string) {
+async function stageInputs(dir: string) {
+  const recordings = await twoMinuteRecordings();
   const camera = { path: join(dir, "camera.raw") };
   const microphone = { path: join(dir, "audio.raw") };
-  await Deno.writeFile(
-    camera.path,
-    await makeLiveWebm(pool, {
-      seconds: SECONDS,
-      video: true,
-      audio: true,
-      width: 640,
-      height: 480,
-      fps: 15,
-      videoBitrate: "1M",
-    }),
-  );
-  await Deno.writeFile(
-    microphone.path,
-    await makeLiveWebm(pool, { seconds: SECONDS, video: false, audio: true }),
-  );
+  await Deno.writeFile(camera.path, recordings.camera);
+  await Deno.writeFile(microphone.path, recordings.audio);
   return { camera, microphone };
 }
 
 const pool = new FfmpegPool();
 const dir = await Deno.makeTempDir({ prefix: "finalize-bench-" });
 progress("preparing inputs (encoded only on the first run, then cached)");
-const { camera, microphone } = await stageInputs(pool, dir);
+const { camera, microphone } = await stageInputs(dir);
 let outputs = 0;
 /** A fresh output file in `dir`, so jobs submitted at once never share one. */
 const output = (name: string) => join(dir, `${outputs++}-${name}`);
