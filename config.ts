@@ -80,12 +80,41 @@ const configSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   // Bearer token that /metrics requires; unset leaves /metrics open, as exporters usually are.
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // Where uploaded documents are kept (media/object_store.ts): DATA_DIR or an S3 bucket.
+  STORAGE: z.enum(["fs", "s3"]).default("fs"),
+  S3_ENDPOINT: z.url("must be a URL like http://minio:9000").optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
   ...aiConfigShape,
   TRUST_PROXY: booleanString.default(false),
 }).refine((c) => (c.ADMIN_USERNAME === undefined) === (c.ADMIN_PASSWORD === undefined), {
   message: "set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither",
   path: ["ADMIN_PASSWORD"],
-}).superRefine(refineAiConfig);
+}).superRefine(refineAiConfig).superRefine(refineStorageConfig);
+
+/** With `STORAGE=s3`, the bucket and the credentials must be set. */
+function refineStorageConfig(
+  config: {
+    STORAGE: "fs" | "s3";
+    S3_BUCKET?: string;
+    S3_ACCESS_KEY_ID?: string;
+    S3_SECRET_ACCESS_KEY?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.STORAGE !== "s3") return;
+  for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+    if (config[name] !== undefined) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [name],
+      message: "required when STORAGE=s3; set it, or set STORAGE=fs to keep files in DATA_DIR",
+    });
+  }
+}
 
 /** Validated configuration. */
 export type Config = z.infer<typeof configSchema>;

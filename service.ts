@@ -7,6 +7,7 @@
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { prepareDataDir } from "./media/storage.ts";
+import { createObjectStore } from "./media/object_store.ts";
 import { migrate } from "./db/migrate.ts";
 import { createPasswordHasher } from "./auth/passwords.ts";
 import { createTokenService, loadJwtSecret } from "./auth/tokens.ts";
@@ -52,7 +53,17 @@ export async function startService(config: Config): Promise<RunningService> {
   const metrics = createMetrics(database);
   const engine = createEngine(config, metrics.aiCalls);
   const live = await startLiveRuntime(config, database, engine, metrics);
-  const app = createApp({ config, database, engine, passwords, tokens, metrics, hub: live.hub });
+  const store = await createObjectStore(config);
+  const app = createApp({
+    config,
+    database,
+    engine,
+    passwords,
+    tokens,
+    metrics,
+    store,
+    hub: live.hub,
+  });
   const door = openFrontDoor(doorOptions, app.fetch);
   const { hostname, port } = door.addr;
   log.info("listening", { url: `http://${hostname}:${port}`, docs: `/docs` });

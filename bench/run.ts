@@ -16,6 +16,7 @@ import { createTokenService } from "../auth/tokens.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
 import { setLogLevel } from "../log.ts";
 import { createMetrics } from "../metrics.ts";
+import { createFsObjectStore } from "../media/object_store.ts";
 
 const CANDIDATES = 1_000;
 const INTERVIEWS_PER_CANDIDATE = 10;
@@ -124,6 +125,7 @@ try {
     passwords,
     tokens,
     metrics: createMetrics(database),
+    store: createFsObjectStore(config.DATA_DIR),
   });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const base = `http://127.0.0.1:${server.addr.port}`;

@@ -1,6 +1,7 @@
 /**
  * Deleting users and interviews from the database. Files are removed by the
- * caller after the transaction commits (media/storage.ts), from the paths
+ * caller after the transaction commits (media/storage.ts, the object store),
+ * from the paths
  * these functions return, so that a failed transaction never loses a file
  * whose row still exists.
  *
@@ -29,7 +30,7 @@ export class DeletionRefusedError extends Error {
 export interface DeletedData {
   interviewIds: number[];
   questionCount: number;
-  /** Uploaded documents' files, relative to `DATA_DIR`. */
+  /** Uploaded documents' keys in the object store. */
   documentPaths: string[];
 }
 

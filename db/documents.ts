@@ -30,7 +30,7 @@ export class DocumentQuotaError extends Error {
 export interface RecordedDocument {
   /** The new document, now the user's current one for its purpose. */
   row: DocumentRow;
-  /** Files of the documents deleted to make room, relative to `DATA_DIR`; the caller removes them. */
+  /** Object store keys of the documents deleted to make room; the caller removes them. */
   removedPaths: string[];
 }
 

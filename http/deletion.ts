@@ -19,7 +19,6 @@ import {
 import { findInterview } from "../db/interviews.ts";
 import { findUserById } from "../db/users.ts";
 import { removeRecordings } from "../media/recordings.ts";
-import { removeFile } from "../media/storage.ts";
 import { deletedEvent } from "../realtime/hub.ts";
 import { log } from "../log.ts";
 
@@ -38,13 +37,13 @@ export type DeletionSummary = z.infer<typeof deletionOut>;
  * that cannot be removed is logged with its path for the operator rather
  * than failing the request that cannot be repeated.
  */
-async function removeStoredFiles(dataDir: string, data: DeletedData): Promise<void> {
+async function removeStoredFiles(deps: AppDeps, data: DeletedData): Promise<void> {
   const removals = [
     ...data.interviewIds.map((id) => ({
       what: `recordings of interview ${id}`,
-      remove: () => removeRecordings(dataDir, id),
+      remove: () => removeRecordings(deps.config.DATA_DIR, id),
     })),
-    ...data.documentPaths.map((path) => ({ what: path, remove: () => removeFile(dataDir, path) })),
+    ...data.documentPaths.map((path) => ({ what: path, remove: () => deps.store.delete(path) })),
   ];
   for (const { what, remove } of removals) {
     await remove().catch((error) => log.error("could not remove deleted data", { what, error }));
@@ -93,7 +92,7 @@ export async function deleteUserAndData(
   if (!deleted) throw new HttpError(404, `User ${userId} not found.`);
   // Their tokens stop working at once; connections opened before must be closed too.
   deps.hub?.bus.publish(deletedEvent({ userIds: [userId], interviewIds: deleted.interviewIds }));
-  await removeStoredFiles(deps.config.DATA_DIR, deleted);
+  await removeStoredFiles(deps, deleted);
   log.info("user deleted", { user_id: userId, by: actor.id, ...summary(deleted) });
   return summary(deleted);
 }
@@ -129,7 +128,7 @@ export async function deleteInterviewAndData(
   }).catch(refused);
   if (!deleted) throw new HttpError(404, `Interview ${interviewId} not found.`);
   deps.hub?.bus.publish(deletedEvent({ userIds: [], interviewIds: [interviewId] }));
-  await removeStoredFiles(deps.config.DATA_DIR, deleted);
+  await removeStoredFiles(deps, deleted);
   log.info("interview deleted", { interview_id: interviewId, by: actor.id, ...summary(deleted) });
   return summary(deleted);
 }

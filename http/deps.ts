@@ -5,6 +5,7 @@ import type { PasswordHasher } from "../auth/passwords.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
 import type { Metrics } from "../metrics.ts";
+import type { ObjectStore } from "../media/object_store.ts";
 
 /** Everything route handlers need, passed in explicitly by `main.ts` or the tests. */
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   tokens: TokenService;
   /** This instance's metrics, served at `/metrics`. */
   metrics: Metrics;
+  /** Where uploaded documents are kept (`STORAGE`). */
+  store: ObjectStore;
   /** Live connections; without it the WebSocket endpoints are not served. */
   hub?: RealtimeHub;
 }

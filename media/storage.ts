@@ -99,7 +99,7 @@ export async function removeStaleTemporaryFiles(
     for (const entry of entries) {
       const path = join(relative, entry.name);
       if (entry.isDirectory) await visit(path);
-      else if (entry.isFile && TEMPORARY_NAME.test(entry.name)) {
+      else if (entry.isFile && isTemporaryFileName(entry.name)) {
         const stat = await Deno.lstat(join(dataDir, path)).catch(() => null);
         if (!stat?.mtime || now - stat.mtime.getTime() < olderThanMs) continue;
         await removeFile(dataDir, path);
@@ -113,6 +113,11 @@ export async function removeStaleTemporaryFiles(
 
 /** The folders under `DATA_DIR` the service writes itself (`pgdata` belongs to PGlite). */
 const OWN_FOLDERS = ["recordings", "uploads"];
+
+/** Whether `name` is a temporary file of {@link createFileAtomic}, not (yet) a stored file. */
+export function isTemporaryFileName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
 
 /** Removes `DATA_DIR/relativePath` if it exists. */
 export async function removeFile(dataDir: string, relativePath: string): Promise<void> {

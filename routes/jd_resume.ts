@@ -24,7 +24,7 @@ import {
   type DocumentReader,
   ReaderBusyError,
 } from "../documents/document_reader.ts";
-import { removeFile, sha256Hex, writeFileAtomic } from "../media/storage.ts";
+import { sha256Hex } from "../media/storage.ts";
 import { log } from "../log.ts";
 
 /** Multipart framing around the file: boundaries, headers and field names. */
@@ -122,7 +122,7 @@ async function storeDocument(
     );
   }
   const storagePath = `uploads/${purpose}/${user.id}/${crypto.randomUUID()}.${extensions[kind]}`;
-  await writeFileAtomic(deps.config.DATA_DIR, storagePath, bytes);
+  await deps.store.put(storagePath, bytes);
   let recorded;
   try {
     recorded = await recordDocument(deps.database.db, {
@@ -139,12 +139,12 @@ async function storeDocument(
       maxBytes: Math.floor(deps.config.MAX_DOCUMENT_MB_PER_USER * 1024 * 1024),
     });
   } catch (error) {
-    await removeFile(deps.config.DATA_DIR, storagePath);
+    await deps.store.delete(storagePath);
     if (error instanceof DocumentQuotaError) throw new HttpError(409, error.message);
     throw error;
   }
   // After the commit: a crash here leaves files without rows, never rows without files.
-  for (const path of recorded.removedPaths) await removeFile(deps.config.DATA_DIR, path);
+  for (const path of recorded.removedPaths) await deps.store.delete(path);
   log.info("document uploaded", {
     user_id: user.id,
     purpose,

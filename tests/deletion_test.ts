@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
-import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
+import { dbTest, setupStorageApp, type TestApp } from "./helpers/app.ts";
 import { filesOf, filesUnder, rowsLeft, seedCandidate } from "./helpers/candidate_data.ts";
 import { auditLog, interviews, questionAnswers } from "../db/schema.ts";
 import { startLiveServer } from "./helpers/live_server.ts";
@@ -30,15 +30,14 @@ async function auditOf(t: TestApp) {
 dbTest(
   "DELETE /auth/me removes every row and file of the candidate and nothing of others",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const alice = await seedCandidate(t, "alice");
     const bob = await seedCandidate(t, "bob");
-    const dataDir = t.deps.config.DATA_DIR;
     const aliceWho = { userId: alice.id, username: "alice", interviewId: alice.interviewId };
     const bobWho = { userId: bob.id, username: "bob", interviewId: bob.interviewId };
     const bobBefore = await rowsLeft(t, bobWho);
-    const bobFiles = filesOf(await filesUnder(dataDir), bobWho);
-    assert.ok(filesOf(await filesUnder(dataDir), aliceWho).length >= 5, "alice has files");
+    const bobFiles = filesOf(await filesUnder(t), bobWho);
+    assert.ok(filesOf(await filesUnder(t), aliceWho).length >= 5, "alice has files");
     assert.ok(Object.values(await rowsLeft(t, aliceWho)).every((n) => n > 0), "alice has rows");
 
     assert.equal((await deleteMe(t, undefined, PASSWORD)).status, 401);
@@ -50,10 +49,10 @@ dbTest(
     assert.deepEqual(await response.json(), { interviews: 1, questions: 2, documents: 2 });
 
     assert.deepEqual(await rowsLeft(t, aliceWho), NOTHING);
-    assert.deepEqual(filesOf(await filesUnder(dataDir), aliceWho), []);
+    assert.deepEqual(filesOf(await filesUnder(t), aliceWho), []);
     assert.deepEqual(await rowsLeft(t, bobWho), bobBefore);
-    assert.deepEqual(filesOf(await filesUnder(dataDir), bobWho), bobFiles);
-    assert.deepEqual(await filesUnder(dataDir), bobFiles, "no file of anyone else is left");
+    assert.deepEqual(filesOf(await filesUnder(t), bobWho), bobFiles);
+    assert.deepEqual(await filesUnder(t), bobFiles, "no file of anyone else is left");
 
     assert.equal((await t.request("GET", "/auth/me", { token: alice.token })).status, 401);
     const login = await t.request("POST", "/auth/login", {
@@ -70,7 +69,7 @@ dbTest(
 );
 
 dbTest("DELETE /auth/me counts wrong passwords towards the login lockout", async () => {
-  const t = await setupApp({ LOGIN_MAX_FAILURES: "2" });
+  const t = await setupStorageApp({ LOGIN_MAX_FAILURES: "2" });
   const carol = await t.user("carol");
   assert.equal((await deleteMe(t, carol.token, "guess one")).status, 403);
   // The second failure reaches LOGIN_MAX_FAILURES and starts a lockout, as a login's would.
@@ -87,7 +86,7 @@ dbTest("DELETE /auth/me counts wrong passwords towards the login lockout", async
 });
 
 dbTest("DELETE /auth/me of the last admin is refused; with another admin it works", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const root = await t.user("root", "admin");
   const refused = await deleteMe(t, root.token, PASSWORD);
   assert.equal(refused.status, 409);
@@ -99,7 +98,7 @@ dbTest("DELETE /auth/me of the last admin is refused; with another admin it work
 });
 
 dbTest("DELETE /admin/users/{id}: admins only, 404 for none, 409 for the last admin", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const alice = await seedCandidate(t, "alice");
   const bob = await t.user("bob");
   const ivan = await t.user("ivan", "interviewer");
@@ -118,7 +117,7 @@ dbTest("DELETE /admin/users/{id}: admins only, 404 for none, 409 for the last ad
   assert.deepEqual(await response.json(), { interviews: 1, questions: 2, documents: 2 });
   const who = { userId: alice.id, username: "alice", interviewId: alice.interviewId };
   assert.deepEqual(await rowsLeft(t, who), NOTHING);
-  assert.deepEqual(await filesUnder(t.deps.config.DATA_DIR), []);
+  assert.deepEqual(await filesUnder(t), []);
   assert.equal((await t.request("DELETE", path, { token: root.token })).status, 404);
 
   const entries = (await auditOf(t)).filter((row) => row.action === "delete_user");
@@ -144,12 +143,11 @@ dbTest("DELETE /admin/users/{id}: admins only, 404 for none, 409 for the last ad
 dbTest(
   "DELETE /admin/interviews/{id} removes the interview and its files, keeps the account",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const alice = await seedCandidate(t, "alice");
     const bob = await t.user("bob");
     const ivan = await t.user("ivan", "interviewer");
     const root = await t.user("root", "admin");
-    const dataDir = t.deps.config.DATA_DIR;
     const path = `/admin/interviews/${alice.interviewId}`;
     assert.equal((await t.request("DELETE", path)).status, 401);
     for (const who of [alice, bob, ivan]) {
@@ -168,7 +166,7 @@ dbTest(
       interviewId: alice.interviewId,
     });
     assert.deepEqual(left, { ...NOTHING, users: 1, documents: 2, login_throttle: 1 });
-    const files = await filesUnder(dataDir);
+    const files = await filesUnder(t);
     assert.ok(files.every((file) => file.startsWith("uploads/")), files.join(", "));
     assert.equal(files.length, 2);
     const [entry] = (await auditOf(t)).filter((row) => row.action === "delete_interview");
@@ -185,14 +183,14 @@ dbTest(
 dbTest(
   "a live interview is not deleted: 409 while recording, processing or connected",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const alice = await seedCandidate(t, "alice");
     const root = await t.user("root", "admin");
     const { db } = t.deps.database;
     const path = `/admin/interviews/${alice.interviewId}`;
     const who = { userId: alice.id, username: "alice", interviewId: alice.interviewId };
     const before = await rowsLeft(t, who);
-    const filesBefore = await filesUnder(t.deps.config.DATA_DIR);
+    const filesBefore = await filesUnder(t);
 
     for (const status of ["RECORDING", "PROCESSING"]) {
       await db.update(questionAnswers).set({ status })
@@ -214,7 +212,7 @@ dbTest(
     assert.match((await connected.json()).detail, /connected right now/);
     // Her right password cleared her failed login from that address; nothing else went.
     assert.deepEqual(await rowsLeft(t, who), { ...before, login_throttle: 0 });
-    assert.deepEqual(await filesUnder(t.deps.config.DATA_DIR), filesBefore);
+    assert.deepEqual(await filesUnder(t), filesBefore);
     assert.equal((await auditOf(t)).filter((row) => row.action.startsWith("delete")).length, 0);
 
     // A connection gone quiet for longer than the presence timeout no longer counts.

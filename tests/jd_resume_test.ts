@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
+import { dbTest, setupStorageApp, type TestApp } from "./helpers/app.ts";
+import { readObject } from "./helpers/storage.ts";
 import { makeDocx, makePdf, makeZip } from "./fixtures/documents.ts";
 import { eq } from "drizzle-orm";
 import { documents, interviews } from "../db/schema.ts";
@@ -45,18 +45,9 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 }
 
 /** Every file under `dir`, as paths relative to it with "/" separators. */
-async function listFiles(dir: string, prefix = ""): Promise<string[]> {
-  const files: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(join(dir, prefix))) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory) files.push(...await listFiles(dir, relative));
-      else files.push(relative);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return files.sort();
+/** Every stored upload's key. */
+function listFiles(t: TestApp): Promise<string[]> {
+  return t.deps.store.list("uploads/");
 }
 
 function upload(t: TestApp, purpose: "jd" | "resume", token: string | undefined, body: unknown) {
@@ -68,7 +59,7 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 dbTest(
   "a PDF JD and a DOCX resume are stored under server-made paths with their text",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const alice = await t.user("alice");
     const pdf = makePdf(JD_LINES);
     const jd = await upload(t, "jd", alice.token, fileForm(pdf, "My Job Description.pdf"));
@@ -87,7 +78,7 @@ dbTest(
     assert.ok(jdBody.text_length > 500, `text_length ${jdBody.text_length}`);
     assert.ok(typeof jdBody.id === "number");
     assert.ok(!Number.isNaN(Date.parse(jdBody.uploaded_at)));
-    assert.deepEqual(await Deno.readFile(join(t.deps.config.DATA_DIR, jdBody.path)), pdf);
+    assert.deepEqual(await readObject(t.deps.store, jdBody.path), pdf);
 
     const docx = await makeDocx(RESUME_PARAGRAPHS);
     const resume = await upload(t, "resume", alice.token, fileForm(docx, "jane-cv.docx"));
@@ -101,7 +92,7 @@ dbTest(
     assert.equal(resumeBody.sha256, await sha256(docx));
     assert.equal(resumeBody.size_bytes, docx.byteLength);
     assert.match(resumeBody.text_preview, /Jane Doe - Software Engineer/);
-    assert.deepEqual(await Deno.readFile(join(t.deps.config.DATA_DIR, resumeBody.path)), docx);
+    assert.deepEqual(await readObject(t.deps.store, resumeBody.path), docx);
 
     const me = await (await t.request("GET", "/auth/me", { token: alice.token })).json();
     assert.equal(me.jd_path, jdBody.path);
@@ -124,7 +115,7 @@ dbTest(
 );
 
 dbTest("reading documents before any upload is 404, and every route needs a token", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const bob = await t.user("bob");
   for (const purpose of ["jd", "resume"]) {
     const missing = await t.request("GET", `/jd_resume/${purpose}`, { token: bob.token });
@@ -140,11 +131,11 @@ dbTest("reading documents before any upload is 404, and every route needs a toke
   const me = await (await t.request("GET", "/auth/me", { token: bob.token })).json();
   assert.equal(me.jd_path, null);
   assert.equal(me.resume_path, null);
-  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), []);
+  assert.deepEqual(await listFiles(t), []);
 });
 
 dbTest("uploading again replaces the current document", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const carol = await t.user("carol");
   const first = await (await upload(
     t,
@@ -173,7 +164,7 @@ dbTest("uploading again replaces the current document", async () => {
 });
 
 dbTest("the kind comes from the content, never from the name or declared type", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const dan = await t.user("dan");
   const png = Uint8Array.from([
     0x89,
@@ -227,7 +218,7 @@ dbTest("the kind comes from the content, never from the name or declared type", 
   );
   assert.equal(archive.status, 415);
   assert.equal((await t.request("GET", "/jd_resume/resume", { token: dan.token })).status, 404);
-  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), [], "refused files are not stored");
+  assert.deepEqual(await listFiles(t), [], "refused files are not stored");
 
   const text = "Dan Smith\nBackend developer: Python, Django and PostgreSQL.\n";
   const exe = await upload(
@@ -269,7 +260,7 @@ dbTest("the kind comes from the content, never from the name or declared type", 
 });
 
 dbTest("a client file name is only metadata and never reaches the file system", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const eve = await t.user("eve");
   const bytes = encoder.encode("root:x:0:0:not really a passwd file, just a resume about Go\n");
   const names: Record<string, string> = {
@@ -288,15 +279,15 @@ dbTest("a client file name is only metadata and never reaches the file system", 
   }
   // The first upload was superseded twice and no interview used it, so it is gone.
   const kept = paths.slice(1);
-  const files = await listFiles(t.deps.config.DATA_DIR);
+  const files = await listFiles(t);
   assert.deepEqual(files, [...kept].sort(), "only the server-named files exist");
   for (const path of kept) {
-    assert.deepEqual(await Deno.readFile(join(t.deps.config.DATA_DIR, path)), bytes);
+    assert.deepEqual(await readObject(t.deps.store, path), bytes);
   }
 });
 
 dbTest("uploads over MAX_UPLOAD_MB are 413, whether declared or not", async () => {
-  const t = await setupApp({ MAX_UPLOAD_MB: "0.05" });
+  const t = await setupStorageApp({ MAX_UPLOAD_MB: "0.05" });
   const fay = await t.user("fay");
   const big = encoder.encode("word ".repeat(20 * 1024)); // 100 KiB
   const tooBig = await upload(t, "resume", fay.token, fileForm(big, "big.txt"));
@@ -313,7 +304,7 @@ dbTest("uploads over MAX_UPLOAD_MB are 413, whether declared or not", async () =
   const bigJson = await upload(t, "jd", fay.token, { text: "word ".repeat(20 * 1024) });
   assert.equal(bigJson.status, 413);
 
-  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), [], "nothing was stored");
+  assert.deepEqual(await listFiles(t), [], "nothing was stored");
   assert.equal((await t.request("GET", "/jd_resume/resume", { token: fay.token })).status, 404);
 
   const fits = await upload(
@@ -326,7 +317,7 @@ dbTest("uploads over MAX_UPLOAD_MB are 413, whether declared or not", async () =
 });
 
 dbTest("malformed upload requests are 400, 415 or 422 with FastAPI-style details", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const gus = await t.user("gus");
   for (const purpose of ["jd", "resume"] as const) {
     const empty = await upload(t, purpose, gus.token, fileForm(new Uint8Array(), "empty.txt"));
@@ -372,11 +363,11 @@ dbTest("malformed upload requests are 400, 415 or 422 with FastAPI-style details
   // Only the JD accepts JSON text.
   const jsonResume = await upload(t, "resume", gus.token, { text: "A resume" });
   assert.equal(jsonResume.status, 415);
-  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), []);
+  assert.deepEqual(await listFiles(t), []);
 });
 
 dbTest("a JD can be sent as JSON text", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const hal = await t.user("hal");
   const response = await upload(t, "jd", hal.token, {
     text: "  Data engineer: Spark, Airflow and PostgreSQL.\nOn-call rotation.  ",
@@ -390,7 +381,7 @@ dbTest("a JD can be sent as JSON text", async () => {
   const stored = await (await t.request("GET", "/jd_resume/jd", { token: hal.token })).json();
   assert.equal(stored.text, "Data engineer: Spark, Airflow and PostgreSQL.\nOn-call rotation.");
   assert.equal(
-    await Deno.readTextFile(join(t.deps.config.DATA_DIR, body.path)),
+    new TextDecoder().decode((await readObject(t.deps.store, body.path))!),
     "Data engineer: Spark, Airflow and PostgreSQL.\nOn-call rotation.",
   );
 
@@ -412,7 +403,7 @@ dbTest("a JD can be sent as JSON text", async () => {
 });
 
 dbTest("users only ever read their own documents", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const ann = await t.user("ann");
   const ben = await t.user("ben");
   const interviewer = await t.user("ivan", "interviewer");
@@ -464,7 +455,7 @@ function startInterview(t: TestApp, token: string) {
 }
 
 dbTest("superseded uploads that no interview uses are deleted, rows and files", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const gus = await t.user("gus");
   const resume = await uploadText(t, "resume", gus.token, "Resume: Go and PostgreSQL.");
   const used = await uploadText(t, "jd", gus.token, "JD one: Go engineer.");
@@ -477,7 +468,7 @@ dbTest("superseded uploads that no interview uses are deleted, rows and files", 
   // Kept: the resume, the JD an interview refers to, the JD just superseded
   // (a start_interview may still be using it) and the current one.
   assert.deepEqual(await documentIds(t, gus.id), [resume.id, used.id, previous.id, current.id]);
-  const files = await listFiles(t.deps.config.DATA_DIR);
+  const files = await listFiles(t);
   assert.deepEqual(files, [resume.path, used.path, previous.path, current.path].sort());
   assert.ok(!files.includes(unused.path));
   const [interview] = await t.deps.database.db.select().from(interviews)
@@ -490,19 +481,22 @@ dbTest("superseded uploads that no interview uses are deleted, rows and files", 
 
 dbTest("a user over the document quota gets 409 and nothing changes", async () => {
   // 5 documents, 1 KB: an interview keeps each JD it was started with.
-  const t = await setupApp({ MAX_DOCUMENTS_PER_USER: "5", MAX_DOCUMENT_MB_PER_USER: "0.001" });
+  const t = await setupStorageApp({
+    MAX_DOCUMENTS_PER_USER: "5",
+    MAX_DOCUMENT_MB_PER_USER: "0.001",
+  });
   const hal = await t.user("hal");
   for (let index = 1; index <= 5; index++) {
     await uploadText(t, "jd", hal.token, `JD ${index}: Go engineer.`);
     assert.equal((await startInterview(t, hal.token)).status, 201);
   }
   const before = await documentIds(t, hal.id);
-  const filesBefore = await listFiles(t.deps.config.DATA_DIR);
+  const filesBefore = await listFiles(t);
   const refused = await upload(t, "jd", hal.token, fileForm(encoder.encode("JD 6"), "six.txt"));
   assert.equal(refused.status, 409);
   assert.match((await refused.json()).detail, /already keep 5 documents, the most allowed/);
   assert.deepEqual(await documentIds(t, hal.id), before);
-  assert.deepEqual(await listFiles(t.deps.config.DATA_DIR), filesBefore);
+  assert.deepEqual(await listFiles(t), filesBefore);
 
   const ida = await t.user("ida");
   await uploadText(t, "resume", ida.token, "r".repeat(600));

@@ -16,7 +16,9 @@ import { createEngine } from "../../ai/index.ts";
 import type { UserType } from "../../db/schema.ts";
 import { setLogLevel } from "../../log.ts";
 import { createMetrics } from "../../metrics.ts";
+import { createObjectStore } from "../../media/object_store.ts";
 import { resetDatabase, testDatabase } from "./database.ts";
+import { testStorageEnv } from "./storage.ts";
 
 setLogLevel("error");
 
@@ -80,6 +82,7 @@ export async function setupApp(env: Record<string, string> = {}): Promise<TestAp
     config,
     database,
     metrics,
+    store: await createObjectStore(config),
     engine: createEngine(config, metrics.aiCalls),
     passwords: hasher,
     tokens: createTokenService(
@@ -116,6 +119,14 @@ export async function setupApp(env: Record<string, string> = {}): Promise<TestAp
       return { id: user.id, token };
     },
   };
+}
+
+/**
+ * {@linkcode setupApp} on the test S3 server when `TEST_S3_ENDPOINT` is set
+ * (a fresh bucket), else on `STORAGE=fs`.
+ */
+export async function setupStorageApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return await setupApp({ ...await testStorageEnv(), ...env });
 }
 
 /** `Deno.test` for tests that use the shared database and password workers, which outlive one test. */

@@ -178,9 +178,13 @@ export async function rowsLeft(
   };
 }
 
-/** Every file under `DATA_DIR/uploads` and `DATA_DIR/recordings`, relative to `DATA_DIR`. */
-export async function filesUnder(dataDir: string): Promise<string[]> {
-  const found: string[] = [];
+/**
+ * Every stored file: uploaded documents in the app's object store (keys
+ * `uploads/...`) and recordings under `DATA_DIR/recordings`, relative to `DATA_DIR`.
+ */
+export async function filesUnder(t: TestApp): Promise<string[]> {
+  const dataDir = t.deps.config.DATA_DIR;
+  const found = await t.deps.store.list("uploads/");
   const visit = async (relative: string) => {
     let entries: Deno.DirEntry[];
     try {
@@ -195,7 +199,6 @@ export async function filesUnder(dataDir: string): Promise<string[]> {
       else found.push(path);
     }
   };
-  await visit("uploads");
   await visit("recordings");
   return found.sort();
 }
