@@ -11,7 +11,13 @@
  */
 import { join } from "node:path";
 import type { Config } from "../config.ts";
-import { createFileAtomic, isTemporaryFileName, removeFile, writeFileAtomic } from "./storage.ts";
+import {
+  createFileAtomic,
+  filesBelow,
+  isTemporaryFileName,
+  removeFile,
+  writeFileAtomic,
+} from "./storage.ts";
 
 /** Bytes `start` to `end` of an object, both included, as in an HTTP `Range` header. */
 export interface ByteRange {
@@ -119,26 +125,11 @@ export function createFsObjectStore(dataDir: string): ObjectStore {
     // Walk only the folder the prefix names, then match the rest of the prefix by name.
     const folder = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
     if (folder) checkKey(folder);
-    const found: string[] = [];
-    const visit = async (relative: string): Promise<void> => {
-      let entries: Deno.DirEntry[];
-      try {
-        entries = await Array.fromAsync(Deno.readDir(join(dataDir, relative)));
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return;
-        throw error;
-      }
-      for (const entry of entries) {
-        const key = relative ? `${relative}/${entry.name}` : entry.name;
-        if (entry.isDirectory && (key.startsWith(prefix) || prefix.startsWith(`${key}/`))) {
-          await visit(key);
-        } else if (entry.isFile && key.startsWith(prefix) && !isTemporaryFileName(entry.name)) {
-          found.push(key);
-        }
-      }
-    };
-    await visit(folder);
-    return found.sort();
+    return (await filesBelow(dataDir, folder))
+      .filter((key) =>
+        key.startsWith(prefix) && !isTemporaryFileName(key.slice(key.lastIndexOf("/") + 1))
+      )
+      .sort();
   };
   return {
     async put(key, body) {

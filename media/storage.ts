@@ -88,6 +88,24 @@ export async function removeStaleTemporaryFiles(
   now = Date.now(),
 ): Promise<string[]> {
   const removed: string[] = [];
+  for (const folder of OWN_FOLDERS) {
+    for (const path of await filesBelow(dataDir, folder)) {
+      if (!isTemporaryFileName(path.slice(path.lastIndexOf("/") + 1))) continue;
+      const stat = await Deno.lstat(join(dataDir, path)).catch(() => null);
+      if (!stat?.mtime || now - stat.mtime.getTime() < olderThanMs) continue;
+      await removeFile(dataDir, path);
+      removed.push(path);
+    }
+  }
+  return removed;
+}
+
+/**
+ * Every regular file below `dataDir/folder`, as `/`-separated paths relative
+ * to `dataDir`; none when the folder does not exist. Links are not followed.
+ */
+export async function filesBelow(dataDir: string, folder: string): Promise<string[]> {
+  const found: string[] = [];
   const visit = async (relative: string): Promise<void> => {
     let entries: Deno.DirEntry[];
     try {
@@ -97,18 +115,13 @@ export async function removeStaleTemporaryFiles(
       throw error;
     }
     for (const entry of entries) {
-      const path = join(relative, entry.name);
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory) await visit(path);
-      else if (entry.isFile && isTemporaryFileName(entry.name)) {
-        const stat = await Deno.lstat(join(dataDir, path)).catch(() => null);
-        if (!stat?.mtime || now - stat.mtime.getTime() < olderThanMs) continue;
-        await removeFile(dataDir, path);
-        removed.push(path);
-      }
+      else if (entry.isFile) found.push(path);
     }
   };
-  for (const folder of OWN_FOLDERS) await visit(folder);
-  return removed;
+  await visit(folder);
+  return found;
 }
 
 /** The folders under `DATA_DIR` the service writes itself (`pgdata` belongs to PGlite). */

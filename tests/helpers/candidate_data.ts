@@ -7,7 +7,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type { TestApp } from "./app.ts";
 import {
@@ -22,7 +21,7 @@ import {
   users,
 } from "../../db/schema.ts";
 import { outputPath } from "../../media/recordings.ts";
-import { writeFileAtomic } from "../../media/storage.ts";
+import { filesBelow, writeFileAtomic } from "../../media/storage.ts";
 import { rowsOf } from "../../db/migrate.ts";
 
 const JD = "Backend engineer. Requirements: TypeScript, PostgreSQL and Redis. " +
@@ -185,21 +184,7 @@ export async function rowsLeft(
 export async function filesUnder(t: TestApp): Promise<string[]> {
   const dataDir = t.deps.config.DATA_DIR;
   const found = await t.deps.store.list("uploads/");
-  const visit = async (relative: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(join(dataDir, relative)));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const path = `${relative}/${entry.name}`;
-      if (entry.isDirectory) await visit(path);
-      else found.push(path);
-    }
-  };
-  await visit("recordings");
+  found.push(...await filesBelow(dataDir, "recordings"));
   return found.sort();
 }
 
