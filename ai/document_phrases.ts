@@ -12,14 +12,10 @@
 import { analyze, analyzeWords, isContent, sameTerm, termKey, type Token } from "./nlp.ts";
 import { looksLikeInjection, quoteSnippet, stripLinks } from "./text.ts";
 
-/** One responsibility or requirement of the JD. */
-export interface JdDuty {
+/** What the planner knows of one line of a document, whichever document it is. */
+export interface DocumentLine {
   /** Safe excerpt of the line, first letter lower-cased so it reads inside a sentence. */
   quote: string;
-  /** Whether the line starts with a verb ("Perform…"), i.e. describes something to do. */
-  isAction: boolean;
-  /** The opening verb, when there is one: "differentiate", "obtain". */
-  verb?: string;
   /** The main noun phrase or list, e.g. "medication reconciliation". */
   focus: string;
   /** The phrases of `focus`, one per item of a list, and of its complement. */
@@ -28,30 +24,26 @@ export interface JdDuty {
   context: string[];
   /** Term keys of the line's content words. */
   terms: string[];
-  /** Term keys the line shares with the resume. */
+  /** Term keys the line shares with the other document. */
   shared: string[];
   /** Higher means more worth asking about. */
   rank: number;
-  /** Position in the JD, for stable ordering. */
+  /** Position in the document, for stable ordering. */
   order: number;
 }
 
+/** One responsibility or requirement of the JD. */
+export interface JdDuty extends DocumentLine {
+  /** Whether the line starts with a verb ("Perform…"), i.e. describes something to do. */
+  isAction: boolean;
+  /** The opening verb, when there is one: "differentiate", "obtain". */
+  verb?: string;
+}
+
 /** One achievement line of the resume. */
-export interface Achievement {
-  quote: string;
+export interface Achievement extends DocumentLine {
   /** The opening verb as written: "reconciled", "taught". */
   verb: string;
-  /** The main noun phrase or list of the line. */
-  focus: string;
-  /** The phrases of `focus` and of its complement. */
-  subject: string[];
-  /** The line's noun phrases other than `focus`. */
-  context: string[];
-  terms: string[];
-  /** Term keys the line shares with the JD. */
-  shared: string[];
-  rank: number;
-  order: number;
 }
 
 /**

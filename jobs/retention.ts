@@ -153,14 +153,15 @@ export function retentionJobHandler(
 ): JobHandler {
   return async (job) => {
     const outcome = await removeExpiredRecordings(deps);
-    log.info("recording retention run done", {
+    const summary = {
       retention_days: deps.retentionDays,
       cutoff: outcome.cutoff.toISOString(),
       answers: outcome.answers,
       interviews: outcome.interviews,
       files: outcome.files,
       failed: outcome.failed,
-    });
+    };
+    log.info("recording retention run done", summary);
     // Hourly runs that found nothing would bury the entries worth reading.
     if (outcome.answers === 0) return await completeJob(deps.db, job.id);
     await deps.db.transaction(async (tx) => {
@@ -172,15 +173,7 @@ export function retentionJobHandler(
         targetType: "recording",
         targetId: job.dedupeKey,
         clientAddress: "",
-        detail: {
-          reason: "retention",
-          retention_days: deps.retentionDays,
-          cutoff: outcome.cutoff.toISOString(),
-          answers: outcome.answers,
-          interviews: outcome.interviews,
-          files: outcome.files,
-          failed: outcome.failed,
-        },
+        detail: { reason: "retention", ...summary },
       });
       await completeJob(tx, job.id);
     });

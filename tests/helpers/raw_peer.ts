@@ -110,15 +110,8 @@ export class RawPeer {
   }
 }
 
-/**
- * The HTTP status with which a WebSocket handshake to `url` is answered
- * (101 when it upgrades), sent over a raw TCP connection so any header can be set.
- */
-export async function handshakeStatus(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<number> {
-  const target = new URL(url);
+/** A WebSocket upgrade request for `target` with a fresh key and `headers`. */
+function upgradeRequest(target: URL, headers: Record<string, string> = {}): Uint8Array {
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const lines = [
     `GET ${target.pathname}${target.search} HTTP/1.1`,
@@ -129,9 +122,21 @@ export async function handshakeStatus(
     `Sec-WebSocket-Key: ${key}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
+  return new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n");
+}
+
+/**
+ * The HTTP status with which a WebSocket handshake to `url` is answered
+ * (101 when it upgrades), sent over a raw TCP connection so any header can be set.
+ */
+export async function handshakeStatus(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const target = new URL(url);
   const connection = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
   try {
-    await connection.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+    await connection.write(upgradeRequest(target, headers));
     const buffer = new Uint8Array(1024);
     const read = await connection.read(buffer);
     const statusLine = new TextDecoder().decode(buffer.subarray(0, read ?? 0)).split("\r\n")[0];
@@ -152,20 +157,11 @@ export class DeafPeer {
   /** Opens `url` (`ws://`), reads the handshake's answer and nothing after it. */
   static async open(url: string): Promise<DeafPeer> {
     const target = new URL(url);
-    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     const connection = await Deno.connect({
       hostname: target.hostname,
       port: Number(target.port),
     });
-    const request = [
-      `GET ${target.pathname}${target.search} HTTP/1.1`,
-      `Host: ${target.host}`,
-      "Connection: Upgrade",
-      "Upgrade: websocket",
-      "Sec-WebSocket-Version: 13",
-      `Sec-WebSocket-Key: ${key}`,
-    ].join("\r\n") + "\r\n\r\n";
-    await connection.write(new TextEncoder().encode(request));
+    await connection.write(upgradeRequest(target));
     // The server says nothing before the handshake's end, so byte by byte reads no further.
     let head = "";
     const byte = new Uint8Array(1);
