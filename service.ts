@@ -52,8 +52,8 @@ export async function startService(config: Config): Promise<RunningService> {
   );
   const metrics = createMetrics(database);
   const engine = createEngine(config, metrics.aiCalls);
-  const live = await startLiveRuntime(config, database, engine, metrics);
   const store = await createObjectStore(config);
+  const live = await startLiveRuntime(config, database, engine, metrics, store);
   const app = createApp({
     config,
     database,

@@ -23,6 +23,7 @@ import type { Db } from "../db/client.ts";
 import { interviews, questionAnswers } from "../db/schema.ts";
 import { insertAuditEntry } from "../db/audit.ts";
 import { removeAnswerRecordings } from "../media/recordings.ts";
+import type { ObjectStore } from "../media/object_store.ts";
 import { recordingKinds, recordingPathOf } from "../routes/recordings.ts";
 import { completeJob, enqueueJob } from "./queue.ts";
 import type { JobHandler } from "./runner.ts";
@@ -149,7 +150,7 @@ export async function removeExpiredRecordings(
  * counts, committed with the job.
  */
 export function retentionJobHandler(
-  deps: { db: Db; dataDir: string; retentionDays: number },
+  deps: { db: Db; dataDir: string; store: ObjectStore; retentionDays: number },
 ): JobHandler {
   return async (job) => {
     const outcome = await removeExpiredRecordings(deps);

@@ -35,12 +35,15 @@ import { FfmpegError, type FfmpegPool } from "./ffmpeg.ts";
 import { concatWebm, extractWav, muxCombined, remuxWebm } from "./remux.ts";
 import { outputPath, removeStaging, segmentWebmPath, stagedStream } from "./recordings.ts";
 import { createFileAtomic } from "./storage.ts";
+import type { ObjectStore } from "./object_store.ts";
 import { log } from "../log.ts";
 
 /** What finalization needs. */
 export interface FinalizeDeps {
   db: Db;
   dataDir: string;
+  /** Where finished recordings are kept (`STORAGE`). */
+  store: ObjectStore;
   engine: InterviewEngine;
   ffmpeg: FfmpegPool;
   bus: EventBus;

@@ -4,12 +4,15 @@ import type { EventBus } from "./event_bus.ts";
 import type { BatchInsert } from "./batch_insert.ts";
 import type { proctoringEvents, transcriptSegments } from "../db/schema.ts";
 import type { LiveCounters } from "../metrics.ts";
+import type { ObjectStore } from "../media/object_store.ts";
 
 /** What realtime sessions need from the server around them. */
 export interface RealtimeContext {
   config: Config;
   db: Db;
   bus: EventBus;
+  /** Where finished files are kept (`STORAGE`), shared by every instance. */
+  store: ObjectStore;
   /** Bytes of media a connection may have waiting to be written. */
   maxQueuedBytes: number;
   /** Tells this instance's job runner that work was queued. */

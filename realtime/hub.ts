@@ -16,6 +16,7 @@ import { CandidateSession, CloseCode } from "./candidate_session.ts";
 import { ObserverSession } from "./observer_session.ts";
 import { log } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import type { ObjectStore } from "../media/object_store.ts";
 
 const HEARTBEAT_MS = 10_000;
 
@@ -55,6 +56,7 @@ export class RealtimeHub implements RealtimeContext {
     readonly bus: EventBus,
     readonly pokeJobs: () => void,
     private readonly metrics: Metrics,
+    readonly store: ObjectStore,
   ) {
     this.live = metrics.live;
     // At least one largest frame must fit, or nothing could ever be accepted.

@@ -17,6 +17,7 @@ import { type JobRunner, startJobRunner } from "../jobs/runner.ts";
 import { REPORT_JOB, reportJobHandler } from "../jobs/report.ts";
 import { createTranscriber } from "../ai/transcription.ts";
 import type { Metrics } from "../metrics.ts";
+import type { ObjectStore } from "../media/object_store.ts";
 import { RETENTION_JOB, retentionJobHandler, startRetentionSchedule } from "../jobs/retention.ts";
 
 /** The running live machinery of one instance. */
@@ -31,12 +32,13 @@ export interface LiveRuntime {
   stop(): Promise<void>;
 }
 
-/** Starts the live machinery on `database`. */
+/** Starts the live machinery on `database`, keeping finished files in `store`. */
 export async function startLiveRuntime(
   config: Config,
   database: Database,
   engine: InterviewEngine,
   metrics: Metrics,
+  store: ObjectStore,
   options: { sweepIntervalMs?: number } = {},
 ): Promise<LiveRuntime> {
   const { db } = database;
@@ -52,6 +54,7 @@ export async function startLiveRuntime(
       [FINALIZE_JOB]: finalizeJobHandler({
         db,
         dataDir: config.DATA_DIR,
+        store,
         engine,
         ffmpeg,
         bus,
@@ -63,6 +66,7 @@ export async function startLiveRuntime(
         [RETENTION_JOB]: retentionJobHandler({
           db,
           dataDir: config.DATA_DIR,
+          store,
           retentionDays: config.RECORDING_RETENTION_DAYS,
         }),
       }),
@@ -70,7 +74,7 @@ export async function startLiveRuntime(
     config.FINALIZE_CONCURRENCY,
     metrics,
   );
-  const hub = new RealtimeHub(config, db, bus, pokeJobs, metrics);
+  const hub = new RealtimeHub(config, db, bus, pokeJobs, metrics, store);
   const sweeper = startSweeper({ db, config, bus, pokeJobs }, options.sweepIntervalMs);
   const retention = config.RECORDING_RETENTION_DAYS ? startRetentionSchedule(db, pokeJobs) : null;
   return {

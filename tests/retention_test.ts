@@ -301,7 +301,7 @@ dbTest(
     const t = await setupApp();
     const { database, config, engine } = t.deps;
     const s = await scenario(t);
-    const runtime = await startLiveRuntime(config, database, engine, t.deps.metrics);
+    const runtime = await startLiveRuntime(config, database, engine, t.deps.metrics, t.deps.store);
     try {
       // Long enough for the runner's first polls and a start-up retention queueing.
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -322,8 +322,8 @@ dbTest("two instances run each hour's retention job once and audit it once", asy
   const { db } = database;
   const s = await scenario(t);
   const config = { ...t.deps.config, RECORDING_RETENTION_DAYS: 30 };
-  const first = await startLiveRuntime(config, database, engine, t.deps.metrics);
-  const second = await startLiveRuntime(config, database, engine, t.deps.metrics);
+  const first = await startLiveRuntime(config, database, engine, t.deps.metrics, t.deps.store);
+  const second = await startLiveRuntime(config, database, engine, t.deps.metrics, t.deps.store);
   try {
     await waitFor(async () => {
       const rows = await db.select().from(jobs).where(eq(jobs.kind, RETENTION_JOB));

@@ -26,9 +26,16 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   const databaseUrl = Deno.env.get("TEST_DATABASE_URL") || undefined;
   const t = await setupApp({ ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
   const config = t.deps.config;
-  const live = await startLiveRuntime(config, t.deps.database, t.deps.engine, t.deps.metrics, {
-    sweepIntervalMs: 200,
-  });
+  const live = await startLiveRuntime(
+    config,
+    t.deps.database,
+    t.deps.engine,
+    t.deps.metrics,
+    t.deps.store,
+    {
+      sweepIntervalMs: 200,
+    },
+  );
   const deps = { ...t.deps, config, hub: live.hub };
   const app = createApp(deps);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
