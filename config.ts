@@ -80,6 +80,9 @@ const configSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   // Bearer token that /metrics requires; unset leaves /metrics open, as exporters usually are.
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // How long an instance waits for another one to hand over an answer's staged media
+  // (media/staging_handoff.ts) before the candidate is told to retry (1013).
+  STAGING_HANDOFF_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(10),
   // Where uploaded documents are kept (media/object_store.ts): DATA_DIR or an S3 bucket.
   STORAGE: z.enum(["fs", "s3"]).default("fs"),
   S3_ENDPOINT: z.url("must be a URL like http://minio:9000").optional(),

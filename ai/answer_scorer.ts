@@ -15,7 +15,9 @@
  * - a penalty for vague filler when the answer is not specific;
  * - caps for very short answers, keyword lists, repetition, stuffing, general
  *   answers without anything concrete, and answers about something else (one
- *   shared word is not enough to be on topic).
+ *   shared word is not enough to be on topic, unless it is a word of the
+ *   question's own line and the answer also uses several words of the role's
+ *   vocabulary, the nouns of its JD and resume).
  *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
@@ -25,7 +27,17 @@
 
 import type { Evaluation, KeyPoint, QuestionToEvaluate } from "./engine.ts";
 import { gradeForScore } from "./grading.ts";
-import { analyze, analyzeWords, sameTerm, type Sentence, termKey, type Token } from "./nlp.ts";
+import {
+  analyze,
+  analyzeWords,
+  retagCompoundNouns,
+  sameTerm,
+  type Sentence,
+  termKey,
+  type Token,
+} from "./nlp.ts";
+import { isNoiseWord } from "./document_phrases.ts";
+import { APPROACH_POINT, VOCABULARY_POINT } from "./question_templates.ts";
 import {
   cutInjection,
   indexOfPhrase,
@@ -111,7 +123,7 @@ function normalizePoints(question: QuestionToEvaluate): NormalizedPoint[] {
       weight: Number.isFinite(p.weight) && p.weight > 0 ? p.weight : 1,
       phrases: p.keywords.map((k) => stems(String(k))).filter((s) => s.length > 0),
       terms: p.keywords.map((k) => termKeys(String(k))).filter((t) => t.length > 0),
-      minHits: 1,
+      minHits: isVocabulary(p) ? VOCABULARY_MIN_TERMS : 1,
     }));
   }
   return splitSentences(sanitizeText(question.referenceAnswer ?? "", 4000)).flatMap((sentence) => {
@@ -128,6 +140,18 @@ function normalizePoints(question: QuestionToEvaluate): NormalizedPoint[] {
       minHits: Math.max(1, Math.round(words.length * 0.4)),
     }];
   });
+}
+
+/**
+ * Distinct words of the role's vocabulary (see {@link VOCABULARY_POINT}) an
+ * answer must use to meet that point; any one word is common enough to occur
+ * in an answer about something else.
+ */
+const VOCABULARY_MIN_TERMS = 3;
+
+/** Whether a key point lists the role's own vocabulary rather than something to cover. */
+function isVocabulary(point: { point: string }): boolean {
+  return point.point.startsWith(VOCABULARY_POINT);
 }
 
 /** Keywords repeat across questions; their analysis is kept, up to a bound. */
@@ -252,6 +276,33 @@ function reportsOwnActions(sentences: readonly Sentence[]): boolean {
   );
 }
 
+/** Distinct present-tense actions from which a detailed answer describes the candidate's own steps. */
+const OWN_STEPS = 3;
+
+/**
+ * Whether the candidate walks through what they do, in the present tense
+ * ("I check the logs each shift, I call the reviewer, we mark the exit
+ * tickets"): at least {@link OWN_STEPS} distinct verbs right after "I" or
+ * "we" (an adverb may come between). How-do-you-approach questions invite
+ * this form; a general claim ("I always try my best") names one or two.
+ */
+function describesOwnSteps(sentences: readonly Sentence[]): boolean {
+  const verbs = new Set<string>();
+  for (const { tokens } of sentences) {
+    tokens.forEach((token, i) => {
+      if (token.lower !== "i" && token.lower !== "we") return;
+      const next = tokens[i + 1]?.pos === "ADV" ? tokens[i + 2] : tokens[i + 1];
+      if (next?.pos === "VERB" && !AUXILIARIES.has(next.lemma)) verbs.add(next.lemma);
+    });
+  }
+  return verbs.size >= OWN_STEPS;
+}
+
+/** Numbers written as words ("three times", "ten minutes"); "one" is too often a pronoun. */
+function hasNumberWords(tokens: readonly Token[]): boolean {
+  return tokens.some((t) => t.pos === "NUM" && /^\p{L}+$/u.test(t.lower) && t.lower !== "one");
+}
+
 /** Comparatives the lemmatiser leaves alone ("faster") or that have no "-er" form. */
 const COMPARATIVES = new Set(["more", "less", "fewer", "better", "worse", "faster", "lower"]);
 
@@ -329,6 +380,8 @@ function structuralCues(sentences: readonly Sentence[]): Set<string> {
  * answer sharing only these with the question is not about its subject.
  */
 const TEMPLATE_NOUNS = new Set([
+  "ask",
+  "call",
   "specific",
   "difficult",
   "hard",
@@ -365,14 +418,23 @@ const TEMPLATE_NOUNS = new Set([
  * subject keywords (`evidence`). One shared word is not enough, as it is often
  * a word of another sense ("I planned each day's distance" against "talent
  * planning", piano "scales" against "scaling"), unless the question names
- * only one thing.
+ * only one thing, or the answer also uses {@link VOCABULARY_MIN_TERMS} words
+ * of the role's vocabulary and the shared word is not one of them: an expert
+ * names the rest in the trade's own words ("the cleanroom", "the techs"),
+ * which a story about something else does not use.
  */
 function onTopic(
   subject: readonly string[],
   evidence: ReadonlySet<string>,
   anchored: boolean,
+  vocabulary: { hits: number; terms: readonly string[][] },
 ): boolean {
-  return anchored || evidence.size >= Math.min(2, new Set(subject).size);
+  if (anchored || evidence.size >= Math.min(2, new Set(subject).size)) return true;
+  // One word of this line's own, not one every duty of the role uses, and the role's vocabulary.
+  const ownWord = [...evidence].some((w) =>
+    !vocabulary.terms.some((t) => t.length === 1 && sameTerm(t[0], w))
+  );
+  return ownWord && vocabulary.hits >= VOCABULARY_MIN_TERMS;
 }
 
 /** Distinct subject terms of the question from which an answer is plainly about it. */
@@ -398,16 +460,20 @@ function isWord(key: string): boolean {
 const MIN_TOPICAL_SHARE = 0.25;
 
 /**
- * The share of an answer's sentences that name the question's subject or a
- * keyword of one of its subject key points. Pasting a relevant sentence into
- * a long story about something else keeps this share low.
+ * The share of an answer's sentences that name the question's subject, a
+ * keyword of one of its subject key points or a word of the role's
+ * vocabulary. Pasting a relevant sentence into a long story about something
+ * else keeps this share low.
  */
 function topicalShare(
   sentences: readonly Sentence[],
   subject: readonly string[],
   points: readonly NormalizedPoint[],
 ): number {
-  const keywords = points.filter((p) => p.weight >= SUBJECT_WEIGHT).flatMap((p) => p.terms);
+  // The role's own vocabulary counts too: an expert's sentence of detail names the trade's
+  // things ("the E-sheets", "the vent settings") rather than the words of the question.
+  const keywords = points.filter((p) => p.weight >= SUBJECT_WEIGHT || isVocabulary(p))
+    .flatMap((p) => p.terms);
   const touches = sentences.filter(({ tokens }) => {
     const terms = tokens.map(termKey);
     return terms.some((t) => subject.some((s) => sameTerm(s, t))) ||
@@ -419,10 +485,10 @@ function topicalShare(
 /** Term keys of the nouns and adjectives that name what a question is about. */
 function subjectTerms(question: QuestionToEvaluate): string[] {
   return analyze(`${question.topic ?? ""}. ${question.text ?? ""}`)
-    .flatMap((s) => s.tokens)
+    .flatMap((s) => retagCompoundNouns(s.tokens))
     .filter((t: Token) =>
       (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ") && t.lower.length >= 3 &&
-      !TEMPLATE_NOUNS.has(t.lemma) && !STOPWORDS.has(t.lower)
+      !TEMPLATE_NOUNS.has(t.lemma) && !STOPWORDS.has(t.lower) && !isNoiseWord(t)
     )
     .map(termKey);
 }
@@ -511,26 +577,34 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   let totalWeight = 0;
   let coveredWeight = 0;
   let anchored = false;
+  // Distinct words of the role's own vocabulary the answer uses, and that vocabulary.
+  let vocabularyHits = 0;
+  const vocabularyTerms = points.filter(isVocabulary).flatMap((p) => p.terms);
   // Distinct words the answer shares with the question's subject or its subject key points.
   const evidence = new Set(onSubject);
   for (const p of points) {
     totalWeight += p.weight;
+    const vocabulary = isVocabulary(p);
     let hits = 0;
     for (const phrase of p.phrases) {
       if (indexOfPhrase(stemmed, phrase) >= 0) {
         hits++;
-        markOccurrences(stemmed, phrase, marks);
+        // An expert's own vocabulary is not keyword stuffing.
+        if (!vocabulary) markOccurrences(stemmed, phrase, marks);
       }
     }
     const matched = p.terms.filter((t) => containsTerms(answerTerms, t, joined));
-    if (hits < p.minHits && matched.length > 0) hits = p.minHits;
-    const byStructure = p.terms.some((t) => t.length === 1 && cues.has(t[0]));
+    if (vocabulary) {
+      vocabularyHits = Math.max(hits, matched.length);
+      hits = vocabularyHits;
+    } else if (hits < p.minHits && matched.length > 0) hits = p.minHits;
+    const byStructure = !vocabulary && p.terms.some((t) => t.length === 1 && cues.has(t[0]));
     const byQuestionTerms = p === core && onSubject.size >= CORE_SHARED_TERMS;
     if (hits >= p.minHits || byStructure || byQuestionTerms) {
       covered.push(p.point);
       coveredWeight += p.weight;
       // Points about the shape of an answer (those a structure can meet) say nothing of its subject.
-      if (!isStructural(p)) {
+      if (!isStructural(p) && !vocabulary) {
         anchored ||= matched.some((t) => t.filter(isWord).length >= 2);
         for (const t of matched) for (const w of t.filter(isWord)) evidence.add(w);
       }
@@ -538,7 +612,6 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
       missing.push(p.point);
     }
   }
-  const coverage = totalWeight > 0 ? coveredWeight / totalWeight : 0;
 
   // Specificity.
   const specifics: string[] = [];
@@ -546,7 +619,7 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   if (METRIC.test(clean)) {
     specificity += 0.3;
     specifics.push("numbers or metrics");
-  } else if (/\d/.test(clean)) {
+  } else if (/\d/.test(clean) || hasNumberWords(answerTokens)) {
     specificity += 0.2;
     specifics.push("numbers");
   }
@@ -554,7 +627,10 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     specificity += 0.25;
     specifics.push("a concrete example");
   }
-  if (reportsOwnActions(sentencesNlp)) {
+  // Real experience brings its own vocabulary; filler repeats a few general nouns.
+  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
+  const detailed = nouns.size >= DETAILED_NOUNS;
+  if (reportsOwnActions(sentencesNlp) || (detailed && describesOwnSteps(sentencesNlp))) {
     specificity += 0.25;
     specifics.push("first-person actions");
   }
@@ -563,9 +639,6 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     specificity += 0.1;
     specifics.push("named tools, standards or products");
   }
-  // Real experience brings its own vocabulary; filler repeats a few general nouns.
-  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
-  const detailed = nouns.size >= DETAILED_NOUNS;
   if (onSubject.size >= CORE_SHARED_TERMS) {
     specificity += 0.1;
     specifics.push("the question's own terms");
@@ -616,9 +689,23 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   if (sentencesNlp.length >= 4 && onTopicShare < MIN_TOPICAL_SHARE) {
     caps.push({ limit: 1.5, reason: "most of it is about something other than the question" });
   }
-  if (!onTopic(subject, evidence, anchored)) {
+  const addressesSubject = onTopic(subject, evidence, anchored, {
+    hits: vocabularyHits,
+    terms: vocabularyTerms,
+  });
+  if (!addressesSubject) {
     caps.push({ limit: 1.5, reason: "it does not address the subject of the question" });
   }
+  // How they do the duty shows in their own actions on its subject, whatever verb they use.
+  if (addressesSubject && specifics.includes("first-person actions")) {
+    for (const p of points) {
+      if (!p.point.startsWith(APPROACH_POINT) || !missing.includes(p.point)) continue;
+      missing.splice(missing.indexOf(p.point), 1);
+      covered.push(p.point);
+      coveredWeight += p.weight;
+    }
+  }
+  const coverage = totalWeight > 0 ? coveredWeight / totalWeight : 0;
 
   const coverageScore = COVERAGE_POINTS * coverage;
   const specificityScore = SPECIFICITY_POINTS * specificity;

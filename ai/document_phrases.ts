@@ -9,7 +9,15 @@
  * @module
  */
 
-import { analyze, analyzeWords, isContent, sameTerm, termKey, type Token } from "./nlp.ts";
+import {
+  analyze,
+  analyzeWords,
+  isContent,
+  retagCompoundNouns,
+  sameTerm,
+  termKey,
+  type Token,
+} from "./nlp.ts";
 import { looksLikeInjection, quoteSnippet, stripLinks } from "./text.ts";
 
 /** What the planner knows of one line of a document, whichever document it is. */
@@ -83,6 +91,11 @@ const NOISE = new Set([
   "new",
   "day",
   "week",
+  // Units of time measure the work ("70 minutes"); they are not what it is about.
+  "time",
+  "minute",
+  "hour",
+  "month",
   "include",
   "including",
   "preferred",
@@ -119,7 +132,15 @@ const REQUIREMENT_HEADING =
 const INTRO = /^(?:we|we're|our|you|you'll|join)\b/i;
 
 function isNoise(token: Token): boolean {
-  return NOISE.has(token.lemma) || NOISE.has(token.lower) || /^\d+\+?$/.test(token.lower);
+  return isNoiseWord(token) || /^\d+\+?$/.test(token.lower);
+}
+
+/**
+ * Whether a word says nothing about a job's subject ("strong", "new",
+ * "experience", "minutes"), though tagged as content.
+ */
+export function isNoiseWord(token: Pick<Token, "lemma" | "lower">): boolean {
+  return NOISE.has(token.lemma) || NOISE.has(token.lower);
 }
 
 /**
@@ -203,12 +224,15 @@ function sharedTerms(terms: readonly string[], other: readonly string[]): string
  * word as a name. Returns the line's tokens and whether it starts with a verb.
  */
 function tagAsClause(line: string): { tokens: Token[]; startsWithVerb: boolean } {
-  const tokens = analyze(`I ${lowerFirst(line)}`).flatMap((s) => s.tokens).slice(1);
+  const tokens = retagCompoundNouns(
+    analyze(`I ${lowerFirst(line)}`).flatMap((s) => s.tokens).slice(1),
+  );
   const first = tokens[0];
   // The tagger sometimes reads a past participle after "I" as an adjective ("reconciled").
   const verbLike = first !== undefined &&
     (first.pos === "VERB" || (first.pos === "ADJ" && /[a-z]{3}ed$/.test(first.lower)));
-  return { tokens, startsWithVerb: verbLike && !EMPTY_VERBS.has(first.lemma) };
+  // "Experience running services…" is a requirement, not a duty to "experience".
+  return { tokens, startsWithVerb: verbLike && !EMPTY_VERBS.has(first.lemma) && !isNoise(first) };
 }
 
 /** Lines of a document worth reading: bullets and sentences, with their section. */
@@ -265,6 +289,53 @@ function withComplement(groups: readonly Token[][][], focus: Token[][]): Token[]
   const at = groups.indexOf(focus);
   const next = groups[at + 1] ?? groups[at - 1];
   return next ? [focus, next] : [focus];
+}
+
+/** One word of a role's vocabulary. */
+export interface VocabularyWord {
+  /** As a keyword: the lemma, or the acronym in lower case. */
+  word: string;
+  /** Its term key, to compare with a line's terms. */
+  key: string;
+  /** How many lines of the two documents use it: "patients" many, "sepsis" one or two. */
+  lines: number;
+}
+
+/** Most words {@link roleVocabulary} returns: enough for any trade, few enough to read in a remark. */
+const MAX_VOCABULARY = 80;
+
+/**
+ * The words that make up a role's own vocabulary, most used first: the
+ * nouns of the JD and the resume ("cleanroom", "technicians", "conduit") and
+ * their acronyms ("USP", "HACCP"), without noise words and names. An expert
+ * answering about any duty uses several of them; an answer about something
+ * else rarely uses any.
+ */
+export function roleVocabulary(jdText: string, resumeText: string): VocabularyWord[] {
+  const counts = new Map<string, VocabularyWord & { count: number }>();
+  for (const text of [jdText, resumeText]) {
+    for (const line of documentLines(text)) {
+      const inLine = new Set<string>();
+      for (const token of tagAsClause(line.line).tokens) {
+        const acronym = token.pos === "PROPN" && /^[A-Z][A-Z0-9]{1,7}$/.test(token.text);
+        if (!acronym && (token.pos !== "NOUN" || token.lemma.length < 4 || isNoise(token))) {
+          continue;
+        }
+        const key = termKey(token);
+        const seen = counts.get(key);
+        if (seen) seen.count++;
+        else {
+          counts.set(key, { word: acronym ? token.lower : token.lemma, key, count: 1, lines: 0 });
+        }
+        if (!inLine.has(key)) counts.get(key)!.lines++;
+        inLine.add(key);
+      }
+    }
+  }
+  return [...counts.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, MAX_VOCABULARY)
+    .map(({ word, key, lines }) => ({ word, key, lines }));
 }
 
 /** Term keys of every content word in a text. */

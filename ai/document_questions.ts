@@ -8,15 +8,35 @@
  */
 
 import type { KeyPoint, PlannedQuestion, TopicSource } from "./engine.ts";
-import type { Achievement, JdDuty } from "./document_phrases.ts";
+import type { Achievement, DocumentLine, JdDuty, VocabularyWord } from "./document_phrases.ts";
+import { sameTerm } from "./nlp.ts";
 import {
   ACHIEVEMENT_PROMPTS,
+  APPROACH_POINT,
   DUTY_PROMPTS,
   dutyLead,
   REASON_POINT,
   referenceAnswer,
   RESULT_POINT,
+  vocabularyPoint,
 } from "./question_templates.ts";
+
+/** Words of the role's vocabulary one question lists; the most used ones. */
+const VOCABULARY_PER_QUESTION = 60;
+
+/**
+ * The point for the role's own terms. A word of this line that at most one
+ * other line uses (a duty and the resume line that did it) stays out: it
+ * names this line's subject, and the scorer accepts one shared word as being
+ * on the subject only when it is not listed here. A word that three or more
+ * lines use ("patients" for a nurse) is listed, as it does not tell the
+ * duties apart. None when fewer than three words are left.
+ */
+function linePoints(line: DocumentLine, vocabulary: readonly VocabularyWord[]): KeyPoint[] {
+  const words = vocabulary.filter((v) => v.lines > 2 || !line.terms.some((t) => sameTerm(t, v.key)))
+    .slice(0, VOCABULARY_PER_QUESTION).map((v) => v.word);
+  return words.length >= 3 ? [vocabularyPoint(words)] : [];
+}
 
 /** The phrases themselves plus their longer words, so an answer naming part of one still counts. */
 function keywordsOf(phrases: readonly string[]): string[] {
@@ -41,7 +61,7 @@ function subjectPoints(
     weight: 2,
   }];
   if (verb && verb.length >= 4) {
-    points.push({ point: `says how they ${verb} ${focus}`, keywords: [verb], weight: 0.5 });
+    points.push({ point: `${APPROACH_POINT} ${verb} ${focus}`, keywords: [verb], weight: 0.5 });
   }
   const around = context.slice(0, 3);
   if (around.length > 0) {
@@ -58,12 +78,20 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A question on one JD duty; `index` picks the wording so consecutive duties read differently. */
-export function dutyQuestion(duty: JdDuty, index: number): PlannedQuestion {
+/**
+ * A question on one JD duty; `index` picks the wording so consecutive duties
+ * read differently, `vocabulary` is the role's own (see `roleVocabulary`).
+ */
+export function dutyQuestion(
+  duty: JdDuty,
+  index: number,
+  vocabulary: readonly VocabularyWord[] = [],
+): PlannedQuestion {
   const prompt = DUTY_PROMPTS[index % DUTY_PROMPTS.length];
   const keyPoints = [
     ...subjectPoints(duty.focus, duty.subject, duty.context, duty.verb),
     ...prompt.points,
+    ...linePoints(duty, vocabulary),
   ];
   const source: TopicSource = duty.shared.length >= 2 ? "both" : "jd";
   return {
@@ -76,8 +104,12 @@ export function dutyQuestion(duty: JdDuty, index: number): PlannedQuestion {
   };
 }
 
-/** A question on one resume achievement, tied to the JD when they share terms. */
-export function achievementQuestion(achievement: Achievement, index: number): PlannedQuestion {
+/** A question on one resume achievement, tied to the JD when they share terms; see {@link dutyQuestion}. */
+export function achievementQuestion(
+  achievement: Achievement,
+  index: number,
+  vocabulary: readonly VocabularyWord[] = [],
+): PlannedQuestion {
   const template = ACHIEVEMENT_PROMPTS[index % ACHIEVEMENT_PROMPTS.length];
   const keyPoints = [
     ...subjectPoints(
@@ -88,6 +120,7 @@ export function achievementQuestion(achievement: Achievement, index: number): Pl
     ),
     REASON_POINT,
     RESULT_POINT,
+    ...linePoints(achievement, vocabulary),
   ];
   const source: TopicSource = achievement.shared.length >= 2 ? "both" : "resume";
   const words = achievement.quote.split(" ").slice(0, 7).join(" ").replace(/[.,;:]+$/, "");

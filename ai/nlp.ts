@@ -71,6 +71,27 @@ export function analyze(text: string): Sentence[] {
   return sentences;
 }
 
+/**
+ * Reads a plural noun the tagger took for a verb as a noun: in the terse
+ * lines of a JD or resume ("prepare privilege logs", "reporting packs with
+ * variance commentary", "termly reports") a present-tense "-s" verb right
+ * after a noun, an adjective or an "-ly" adverb ends a noun compound. Only for document lines and questions,
+ * whose implied subject is "I", never for answers, where "the pressure drops"
+ * is a real verb.
+ */
+export function retagCompoundNouns(tokens: readonly Token[]): Token[] {
+  return tokens.map((token, i) => {
+    const before = tokens[i - 1];
+    const pluralLike = token.pos === "VERB" && /[^s]s$/.test(token.lower) &&
+      token.lemma !== token.lower;
+    // "termly reports": an adverb of the "-ly" kind also modifies a noun here.
+    const modifier = before &&
+      (before.pos === "NOUN" || before.pos === "ADJ" ||
+        (before.pos === "ADV" && before.lower.endsWith("ly")));
+    return pluralLike && modifier ? { ...token, pos: "NOUN" } : token;
+  });
+}
+
 /** The words of a text, sentence after sentence, without punctuation. */
 export function analyzeWords(text: string): Token[] {
   return analyze(text).flatMap((s) => s.tokens).filter((t) => t.pos !== "PUNCT" && t.pos !== "SYM");

@@ -2,7 +2,8 @@
  * Deterministic question planning for the offline engine: questions on the
  * JD's duties and the resume's achievements for any occupation, and, when
  * the JD is clearly about software, on catalog skills, experience claims and
- * projects first; ranked, de-duplicated and balanced by kind.
+ * projects in turn with the JD's duties; ranked, de-duplicated and balanced
+ * by kind.
  *
  * @module
  */
@@ -33,7 +34,7 @@ import {
   ROLE_POINTS,
 } from "./question_templates.ts";
 import { detectSkills, type Skill } from "./skill_catalog.ts";
-import { extractAchievements, extractDuties } from "./document_phrases.ts";
+import { extractAchievements, extractDuties, roleVocabulary } from "./document_phrases.ts";
 import { achievementQuestion, dutyQuestion } from "./document_questions.ts";
 import { sanitizeText, stripLinks } from "./text.ts";
 
@@ -249,16 +250,33 @@ export function assertQuestionCount(count: number): void {
   }
 }
 
-/** Questions from the documents: two JD duties, then one resume achievement, and so on. */
-function documentTier(jd: string, resume: string): Candidate[] {
-  const duties = extractDuties(jd, resume).map((d, i) => dutyQuestion(d, i));
-  const achievements = extractAchievements(resume, jd).slice(0, 6).map((a, i) =>
-    achievementQuestion(a, i)
-  );
+/** Questions from the documents: the JD's duties and the resume's achievements, best first. */
+function documentQuestions(
+  jd: string,
+  resume: string,
+): { duties: Candidate[]; achievements: Candidate[] } {
+  const vocabulary = roleVocabulary(jd, resume);
+  return {
+    duties: extractDuties(jd, resume).map((d, i) => ({
+      question: dutyQuestion(d, i, vocabulary),
+      isProject: false,
+    })),
+    achievements: extractAchievements(resume, jd).slice(0, 6).map((a, i) => ({
+      question: achievementQuestion(a, i, vocabulary),
+      isProject: true,
+    })),
+  };
+}
+
+/** Two JD duties, then one resume achievement, and so on. */
+function documentTier(
+  duties: readonly Candidate[],
+  achievements: readonly Candidate[],
+): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < Math.max(Math.ceil(duties.length / 2), achievements.length); i++) {
-    for (const question of duties.slice(2 * i, 2 * i + 2)) out.push({ question, isProject: false });
-    if (i < achievements.length) out.push({ question: achievements[i], isProject: true });
+    out.push(...duties.slice(2 * i, 2 * i + 2));
+    if (i < achievements.length) out.push(achievements[i]);
   }
   return out;
 }
@@ -267,9 +285,10 @@ function documentTier(jd: string, resume: string): Candidate[] {
  * Plans exactly `count` distinct questions. The JD's own duties and the
  * resume's achievements come first, then domain-neutral questions. When the JD
  * is clearly about software (at least {@link SOFTWARE_JD_MIN_SKILLS} catalog
- * skills), catalog questions lead instead: skills named in both texts, then
- * JD-only skills, then the candidate's experience and projects (interleaved),
- * then the document questions and generic ones. Plans of four or more always
+ * skills), catalog questions lead instead, in turn with the JD's duties:
+ * skills named in both texts, then JD-only skills, then the candidate's
+ * experience and projects (interleaved); then the resume's achievements and
+ * generic questions. Plans of four or more always
  * hold a behavioural question, and plans of six or more hold a project
  * question when the resume names one. No two questions share their text or
  * their topic and kind.
@@ -324,21 +343,19 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
   );
   const title = extractRoleTitle(jd);
   const tierRole = title ? [roleQuestion(title)] : [];
-  const tierDocuments = documentTier(jd, resume);
+  const { duties, achievements } = documentQuestions(jd, resume);
   const technical = [...jdMentions.values()].filter((m) => m.skill.category !== "soft").length;
 
   const ordered = dedupe(
     technical >= SOFTWARE_JD_MIN_SKILLS
       ? [
-        ...tierBoth,
-        ...tierJd,
-        ...tierResume,
-        ...tierDocuments,
+        ...softwareTier([...tierBoth, ...tierJd, ...tierResume], duties),
+        ...achievements,
         ...tierRole,
         ...GENERIC_QUESTIONS.map(genericQuestion),
       ]
       : [
-        ...tierDocuments,
+        ...documentTier(duties, achievements),
         ...tierRole,
         ...NEUTRAL_QUESTIONS.map(genericQuestion),
         // Only reached for long plans from nearly empty documents.
@@ -346,6 +363,16 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
       ],
   );
   return select(ordered, request.count).map((c) => c.question);
+}
+
+/**
+ * Catalog questions and the JD's own duties in turn: the catalog probes depth
+ * in a skill, the duties keep the interview on what this job asks for. On a
+ * shared topic ("Communication") the catalog question, written for it, wins.
+ */
+function softwareTier(catalog: readonly Candidate[], duties: readonly Candidate[]): Candidate[] {
+  const kept = new Set(dedupe([...catalog, ...duties]));
+  return interleave(catalog.filter((c) => kept.has(c)), duties.filter((c) => kept.has(c)));
 }
 
 /** Drops candidates whose text, or topic and kind, repeat an earlier one. */

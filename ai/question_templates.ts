@@ -591,6 +591,31 @@ export const LESSON_POINT: KeyPoint = point(
   STRUCTURE_WEIGHT,
 );
 
+/**
+ * Start of the point on how the candidate does the duty ("says how they
+ * oversee sterile compounding"); the scorer also accepts the candidate's own
+ * actions on the subject for it, since experts rarely repeat the JD's verb.
+ */
+export const APPROACH_POINT = "says how they";
+
+/**
+ * Start of the point listing the role's own vocabulary; the scorer recognises
+ * the point by it, since it needs several of its words rather than one.
+ */
+export const VOCABULARY_POINT = "uses the role's own terms";
+
+/**
+ * A light point met by an answer that uses several words of the role's JD and
+ * resume (`words`, most used first), as an expert does whatever the duty.
+ */
+export function vocabularyPoint(words: readonly string[]): KeyPoint {
+  return {
+    point: `${VOCABULARY_POINT} (${words.slice(0, 3).join(", ")}…)`,
+    keywords: [...words],
+    weight: STRUCTURE_WEIGHT,
+  };
+}
+
 /** How to ask about one duty of the JD; `lead` introduces the quoted line. */
 export interface DutyPrompt {
   kind: QuestionKind;

@@ -3,21 +3,26 @@
  * `tests/fixtures/ai_quality/` and prints one Markdown row per role: how many
  * of five questions are grounded in the role's documents, how many leak
  * software vocabulary the documents do not use, and how the strong, vague and
- * off-topic answers score. Tuning and held-out roles are reported separately.
- * With `--cross`, also grades every off-topic answer and every other role's
- * strong answers against every planned question, a wider check that answers
- * about something else are not rewarded.
+ * off-topic answers score. Each planned question is also graded with the
+ * expert answer written about the very JD duty or resume achievement it was
+ * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
+ * unseen roles are reported separately; `--part tuning|held-out|fresh|unseen|all`
+ * picks which (default all). With `--cross`, also grades every off-topic
+ * answer and every other role's expert answers against every planned
+ * question, a wider check that answers about something else are not
+ * rewarded.
  *
  * @module
  */
 
 import type { Grade, PlannedQuestion } from "../ai/engine.ts";
+import { analyzeWords, isContent, sameTerm, termKey } from "../ai/nlp.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
 import { stem, tokenize } from "../ai/text.ts";
 import { FRESH_ROLES } from "../tests/fixtures/ai_quality/fresh_roles.ts";
 import { HELD_OUT_ROLES } from "../tests/fixtures/ai_quality/held_out_roles.ts";
 import { OFF_TOPIC_ANSWERS } from "../tests/fixtures/ai_quality/off_topic_answers.ts";
-import type { QualityRole } from "../tests/fixtures/ai_quality/role.ts";
+import type { DutyAnswer, QualityRole } from "../tests/fixtures/ai_quality/role.ts";
 import { TUNING_ROLES } from "../tests/fixtures/ai_quality/tuning_roles.ts";
 
 const QUESTIONS = 5;
@@ -99,9 +104,91 @@ function overlap(question: PlannedQuestion, answer: string): number {
   return new Set(contentStems(answer).filter((s) => asked.has(s))).size;
 }
 
-/** The item that shares the most content words with `target`; the first on ties. */
+/** The item with the highest score; the first on ties. */
 function closest<T>(items: readonly T[], score: (item: T) => number): T {
   return items.reduce((best, item) => (score(item) > score(best) ? item : best));
+}
+
+/** Content-word term keys of a text (lemma or stem, as the engine compares words). */
+function contentTerms(text: string): string[] {
+  return [
+    ...new Set(
+      analyzeWords(text).filter((t) => isContent(t) && t.lower.length >= 3).map(termKey),
+    ),
+  ];
+}
+
+/** Length of the longest run of consecutive words two word lists share. */
+function longestCommonRun(a: readonly string[], b: readonly string[]): number {
+  let best = 0;
+  let previous = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      if (a[i - 1] === b[j - 1]) {
+        current[j] = previous[j - 1] + 1;
+        best = Math.max(best, current[j]);
+      }
+    }
+    previous = current;
+  }
+  return best;
+}
+
+/**
+ * Words in a row a question must share with a duty answer's `about` line to
+ * be taken as quoting it: the planner quotes the line, cut at 140 characters
+ * (about 20 words), so a quoted line shares at least this many, or 80 % of a
+ * shorter line; template wording never repeats this many words of a document.
+ */
+const QUOTED_RUN = 6;
+
+/** How a question was paired with a duty answer. */
+export type DutyMatch = "quoted" | "overlap";
+
+/**
+ * The duty answer about the line a question was planned from. Document
+ * questions quote their JD or resume line verbatim (lower-cased first
+ * letter, cut at 140 characters), so the line is found by the longest run of
+ * words the question shares with an `about` line; a run of at least
+ * {@link QUOTED_RUN} words (or 80 % of a shorter line, at least 3) is a
+ * "quoted" match. A question that quotes no line (a general one, or one on a
+ * catalog skill) falls back to the answer whose `about` line shares the most
+ * content words with the question's text and topic, by lemma or stem
+ * ("overlap"). Ties go to the first answer.
+ */
+export function matchDutyAnswer(
+  question: PlannedQuestion,
+  answers: readonly DutyAnswer[],
+): { answer: DutyAnswer; match: DutyMatch } | undefined {
+  if (answers.length === 0) return undefined;
+  const asked = tokenize(question.text);
+  let quoted: { answer: DutyAnswer; run: number } | undefined;
+  for (const answer of answers) {
+    const line = tokenize(answer.about);
+    const run = longestCommonRun(asked, line);
+    const needed = Math.max(3, Math.min(QUOTED_RUN, Math.ceil(line.length * 0.8)));
+    if (run >= needed && run > (quoted?.run ?? 0)) quoted = { answer, run };
+  }
+  if (quoted) return { answer: quoted.answer, match: "quoted" };
+  const terms = contentTerms(`${question.topic} ${question.text}`);
+  const shared = (answer: DutyAnswer) =>
+    contentTerms(answer.about).filter((a) => terms.some((t) => sameTerm(a, t))).length;
+  return { answer: closest(answers, shared), match: "overlap" };
+}
+
+/** A graded answer. */
+export interface Graded {
+  score: number;
+  grade: Grade;
+  remark: string;
+}
+
+/** The duty answer of one question, graded, with the vague answer's score on that question. */
+export interface DutyResult extends Graded {
+  about: string;
+  match: DutyMatch;
+  vague: number;
 }
 
 /** Results of one role. */
@@ -110,18 +197,20 @@ export interface RoleResult {
   grounded: number;
   leaking: number;
   leaked: string[];
-  strong: { score: number; grade: Grade; remark: string }[];
-  vague: { score: number; grade: Grade }[];
-  offTopic: { score: number; grade: Grade }[];
+  strong: Graded[];
+  vague: Graded[];
+  offTopic: Graded[];
   /**
    * Each written strong answer graded against the planned question closest to
    * it, with the vague answer's score on that same question.
    */
   written: { score: number; grade: Grade; vague: number }[];
+  /** Per question, the expert answer about its own line; empty when the role has no duty answers. */
+  duty: DutyResult[];
   questions: PlannedQuestion[];
 }
 
-/** Plans five questions for a role and scores its strong, vague and off-topic answers. */
+/** Plans five questions for a role and scores its strong, vague, duty and off-topic answers. */
 export async function evaluateRole(
   engine: OfflineEngine,
   role: QualityRole,
@@ -143,6 +232,7 @@ export async function evaluateRole(
     vague: [],
     offTopic: [],
     written: [],
+    duty: [],
     questions,
   };
   for (const [i, question] of questions.entries()) {
@@ -152,13 +242,26 @@ export async function evaluateRole(
       result.leaking++;
       result.leaked.push(...leaked.filter((t) => !result.leaked.includes(t)));
     }
-    const grade = async (answer: string) => {
+    const grade = async (answer: string): Promise<Graded> => {
       const { score, grade, remark } = await engine.evaluateAnswer(question, answer);
       return { score, grade, remark };
     };
-    result.strong.push(await grade(closest(role.strong, (a) => overlap(question, a))));
-    result.vague.push(await grade(role.vague));
+    if (role.strong.length > 0) {
+      result.strong.push(await grade(closest(role.strong, (a) => overlap(question, a))));
+    }
+    const vague = await grade(role.vague);
+    result.vague.push(vague);
     result.offTopic.push(await grade(OFF_TOPIC_ANSWERS[(offset + i) % OFF_TOPIC_ANSWERS.length]));
+    const found = matchDutyAnswer(question, role.dutyAnswers ?? []);
+    if (found) {
+      const graded = await grade(found.answer.answer);
+      result.duty.push({
+        ...graded,
+        about: found.answer.about,
+        match: found.match,
+        vague: vague.score,
+      });
+    }
   }
   for (const answer of role.strong) {
     const question = closest(questions, (q) => overlap(q, answer));
@@ -174,7 +277,12 @@ function mean(values: readonly number[]): number {
 }
 
 function cell(items: readonly { score: number; grade: Grade }[]): string {
+  if (items.length === 0) return "–";
   return `${mean(items.map((i) => i.score)).toFixed(1)} ${items.map((i) => i.grade).join("")}`;
+}
+
+function isAtoC(grade: Grade): boolean {
+  return grade === "A" || grade === "B" || grade === "C";
 }
 
 /** Counts over a set of roles, checked against the targets of issue 9. */
@@ -191,6 +299,14 @@ export interface Summary {
   writtenSeparated: number;
   offTopicF: number;
   softwareStrongMean: number;
+  /** Questions graded with a duty answer, and how many of those quote its line. */
+  dutyQuestions: number;
+  dutyQuoted: number;
+  dutyMean: number;
+  /** Duty answers that beat the vague answer by 3 points on their question. */
+  dutySeparated: number;
+  dutyAtoC: number;
+  softwareDutyMean: number;
 }
 
 /** Totals for the targets: grounding, leakage, separation, strong grades, off-topic grades. */
@@ -198,6 +314,8 @@ export function summarize(results: readonly RoleResult[]): Summary {
   const all = results.flatMap((r) =>
     r.strong.map((s, i) => ({ s, v: r.vague[i], o: r.offTopic[i] }))
   );
+  const duty = results.flatMap((r) => r.duty);
+  const software = results.filter((r) => r.role.software);
   return {
     roles: results.length,
     groundedRoles: results.filter((r) => r.grounded >= 4).length,
@@ -205,15 +323,19 @@ export function summarize(results: readonly RoleResult[]): Summary {
       .reduce((sum, r) => sum + r.leaking, 0),
     questions: all.length,
     separated: all.filter(({ s, v }) => s.score >= v.score + 3).length,
-    strongAtoC: all.filter(({ s }) => "ABC".includes(s.grade)).length,
+    strongAtoC: all.filter(({ s }) => isAtoC(s.grade)).length,
     written: results.reduce((sum, r) => sum + r.written.length, 0),
-    writtenAtoC: results.flatMap((r) => r.written).filter((w) => "ABC".includes(w.grade)).length,
+    writtenAtoC: results.flatMap((r) => r.written).filter((w) => isAtoC(w.grade)).length,
     writtenSeparated: results.flatMap((r) => r.written).filter((w) => w.score >= w.vague + 3)
       .length,
-    offTopicF: all.filter(({ o }) => o.grade === "F").length,
-    softwareStrongMean: mean(
-      results.filter((r) => r.role.software).flatMap((r) => r.strong.map((s) => s.score)),
-    ),
+    offTopicF: results.flatMap((r) => r.offTopic).filter((o) => o.grade === "F").length,
+    softwareStrongMean: mean(software.flatMap((r) => r.strong.map((s) => s.score))),
+    dutyQuestions: duty.length,
+    dutyQuoted: duty.filter((d) => d.match === "quoted").length,
+    dutyMean: mean(duty.map((d) => d.score)),
+    dutySeparated: duty.filter((d) => d.score >= d.vague + 3).length,
+    dutyAtoC: duty.filter((d) => isAtoC(d.grade)).length,
+    softwareDutyMean: mean(software.flatMap((r) => r.duty.map((d) => d.score))),
   };
 }
 
@@ -224,9 +346,9 @@ function percent(part: number, whole: number): string {
 function printPart(title: string, results: readonly RoleResult[]): void {
   console.log(`\n### ${title}\n`);
   console.log(
-    "| role | family | grounded | software leakage | strong | vague | off-topic | strong ≥ vague + 3 | written strong |",
+    "| role | family | grounded | software leakage | strong | vague | off-topic | strong ≥ vague + 3 | written strong | strong (duty) | duty ≥ vague + 3 | duty quoted |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const separated = r.strong.filter((s, i) => s.score >= r.vague[i].score + 3).length;
     const leak = r.role.software
@@ -234,15 +356,21 @@ function printPart(title: string, results: readonly RoleResult[]): void {
       : `${r.leaking}/${QUESTIONS}${
         r.leaked.length ? ` (${r.leaked.slice(0, 4).join(", ")})` : ""
       }`;
+    const duty = r.duty.length === 0 ? ["–", "–", "–"] : [
+      cell(r.duty),
+      `${r.duty.filter((d) => d.score >= d.vague + 3).length}/${r.duty.length}`,
+      `${r.duty.filter((d) => d.match === "quoted").length}/${r.duty.length}`,
+    ];
     console.log(
       `| ${r.role.id} | ${r.role.family} | ${r.grounded}/${QUESTIONS} | ${leak} | ${
         cell(r.strong)
-      } | ${cell(r.vague)} | ${cell(r.offTopic)} | ${separated}/${QUESTIONS} | ${
-        cell(r.written)
-      } |`,
+      } | ${cell(r.vague)} | ${cell(r.offTopic)} | ${
+        r.strong.length > 0 ? `${separated}/${QUESTIONS}` : "–"
+      } | ${cell(r.written)} | ${duty.join(" | ")} |`,
     );
   }
   const s = summarize(results);
+  const offTopic = results.reduce((n, r) => n + r.offTopic.length, 0);
   console.log(
     `\nRoles with ≥ 4 of 5 grounded: ${s.groundedRoles}/${s.roles}; software leakage in ` +
       `non-software roles: ${s.leakingNonSoftware} questions; strong ≥ vague + 3: ` +
@@ -254,10 +382,24 @@ function printPart(title: string, results: readonly RoleResult[]): void {
         percent(s.writtenAtoC, s.written)
       }), beating the vague answer by 3: ${s.writtenSeparated}/${s.written} (${
         percent(s.writtenSeparated, s.written)
-      }); off-topic graded F: ` +
-      `${s.offTopicF}/${s.questions}` +
+      }); off-topic graded F: ${s.offTopicF}/${offTopic}` +
       (results.some((r) => r.role.software)
         ? `; software roles' strong mean: ${s.softwareStrongMean.toFixed(1)}.`
+        : "."),
+  );
+  if (s.dutyQuestions === 0) {
+    console.log("\nNo duty answers for this part yet.");
+    return;
+  }
+  console.log(
+    `\nStrong (duty): ${s.dutyQuestions} questions graded with the expert answer about their ` +
+      `own line (${s.dutyQuoted} quote a line with a duty answer, ${
+        s.dutyQuestions - s.dutyQuoted
+      } fall back to the best-overlap answer); mean ${s.dutyMean.toFixed(1)}; ≥ vague + 3: ` +
+      `${s.dutySeparated}/${s.dutyQuestions} (${percent(s.dutySeparated, s.dutyQuestions)}); ` +
+      `graded A–C: ${s.dutyAtoC}/${s.dutyQuestions} (${percent(s.dutyAtoC, s.dutyQuestions)})` +
+      (results.some((r) => r.role.software && r.duty.length > 0)
+        ? `; software roles' duty mean: ${s.softwareDutyMean.toFixed(1)}.`
         : "."),
   );
 }
@@ -268,20 +410,43 @@ export interface CrossCheck {
   offTopicNotF: number;
   otherRoles: number;
   otherRolesAtoC: number;
+  /** Duty answers of the part's other roles. */
+  otherDuty: number;
+  otherDutyAtoC: number;
+  /**
+   * The role's own duty answers about other lines than the question's. Some
+   * are about the same work (a JD duty and the resume line that did it), so
+   * this is not expected to be zero, only low.
+   */
+  ownOtherLines: number;
+  ownOtherLinesAtoC: number;
 }
 
 /**
- * Grades all off-topic answers, and the strong answers of every role of the
- * corpus other than the question's own, against every planned question.
+ * Grades all off-topic answers, the strong answers of every role of `corpus`
+ * other than the question's own, the duty answers of the other roles of the
+ * same part, and the role's own duty answers about other lines, against every
+ * planned question.
  */
 export async function crossCheck(
   engine: OfflineEngine,
   results: readonly RoleResult[],
   corpus: readonly QualityRole[],
 ): Promise<CrossCheck> {
-  const check = { offTopic: 0, offTopicNotF: 0, otherRoles: 0, otherRolesAtoC: 0 };
-  for (const { role, questions } of results) {
+  const check = {
+    offTopic: 0,
+    offTopicNotF: 0,
+    otherRoles: 0,
+    otherRolesAtoC: 0,
+    otherDuty: 0,
+    otherDutyAtoC: 0,
+    ownOtherLines: 0,
+    ownOtherLinesAtoC: 0,
+  };
+  for (const { role, questions, duty } of results) {
     const others = corpus.filter((r) => r.id !== role.id).flatMap((r) => r.strong);
+    const otherDuty = results.filter((r) => r.role.id !== role.id)
+      .flatMap((r) => (r.role.dutyAnswers ?? []).map((d) => d.answer));
     for (const question of questions) {
       for (const answer of OFF_TOPIC_ANSWERS) {
         check.offTopic++;
@@ -289,82 +454,167 @@ export async function crossCheck(
       }
       for (const answer of others) {
         check.otherRoles++;
-        const { grade } = await engine.evaluateAnswer(question, answer);
-        if ("ABC".includes(grade)) check.otherRolesAtoC++;
+        if (isAtoC((await engine.evaluateAnswer(question, answer)).grade)) check.otherRolesAtoC++;
+      }
+      for (const answer of otherDuty) {
+        check.otherDuty++;
+        if (isAtoC((await engine.evaluateAnswer(question, answer)).grade)) check.otherDutyAtoC++;
+      }
+    }
+    for (const [i, question] of questions.entries()) {
+      for (const answer of role.dutyAnswers ?? []) {
+        if (answer.about === duty[i]?.about) continue;
+        check.ownOtherLines++;
+        const { grade } = await engine.evaluateAnswer(question, answer.answer);
+        if (isAtoC(grade)) check.ownOtherLinesAtoC++;
       }
     }
   }
   return check;
 }
 
-/** Evaluates every role of the corpus: tuning roles, then the two held-out parts. */
-export async function evaluateCorpus(): Promise<
-  { tuning: RoleResult[]; heldOut: RoleResult[]; fresh: RoleResult[] }
-> {
+/** The parts of the corpus, in the order they are reported. */
+export const PARTS = ["tuning", "held-out", "fresh", "unseen"] as const;
+/** One part of the corpus. */
+export type Part = typeof PARTS[number];
+
+/**
+ * An export of a fixture that may not be written yet: the duty answers and
+ * unseen roles are written separately from the engine, and the eval must run
+ * before they exist. Undefined when the file is missing.
+ */
+async function optionalFixture<T>(file: string, name: string): Promise<T | undefined> {
+  const url = new URL(`../tests/fixtures/ai_quality/${file}`, import.meta.url);
+  try {
+    await Deno.stat(url);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const module: Record<string, unknown> = await import(url.href);
+  return module[name] as T | undefined;
+}
+
+type DutyAnswerMap = Readonly<Record<string, readonly DutyAnswer[]>>;
+
+/** A part's roles with their duty answers merged in (unseen roles carry their own). */
+export async function partRoles(part: Part): Promise<QualityRole[]> {
+  const merge = (roles: readonly QualityRole[], answers: DutyAnswerMap | undefined) =>
+    roles.map((role) => ({ ...role, dutyAnswers: role.dutyAnswers ?? answers?.[role.id] }));
+  switch (part) {
+    case "tuning":
+      return merge(
+        TUNING_ROLES,
+        await optionalFixture<DutyAnswerMap>("duty_answers_tuning.ts", "DUTY_ANSWERS_TUNING"),
+      );
+    case "held-out":
+    case "fresh":
+      return merge(
+        part === "held-out" ? HELD_OUT_ROLES : FRESH_ROLES,
+        await optionalFixture<DutyAnswerMap>(
+          "duty_answers_held_out.ts",
+          "DUTY_ANSWERS_HELD_OUT",
+        ),
+      );
+    case "unseen":
+      return [
+        ...(await optionalFixture<readonly QualityRole[]>("unseen_roles.ts", "UNSEEN_ROLES") ??
+          []),
+      ];
+  }
+}
+
+/** Evaluates the given parts of the corpus (all by default), each role in turn. */
+export async function evaluateCorpus(
+  parts: readonly Part[] = PARTS,
+): Promise<Partial<Record<Part, RoleResult[]>>> {
   const engine = new OfflineEngine();
-  const tuning: RoleResult[] = [];
-  for (const [i, role] of TUNING_ROLES.entries()) {
-    tuning.push(await evaluateRole(engine, role, i * QUESTIONS));
+  const out: Partial<Record<Part, RoleResult[]>> = {};
+  for (const part of parts) {
+    // Each part starts the off-topic rotation at a different answer.
+    const shift = PARTS.indexOf(part);
+    const results: RoleResult[] = [];
+    for (const [i, role] of (await partRoles(part)).entries()) {
+      results.push(await evaluateRole(engine, role, i * QUESTIONS + shift));
+    }
+    out[part] = results;
   }
-  const heldOut: RoleResult[] = [];
-  for (const [i, role] of HELD_OUT_ROLES.entries()) {
-    heldOut.push(await evaluateRole(engine, role, i * QUESTIONS + 1));
+  return out;
+}
+
+const TITLES: Record<Part, string> = {
+  tuning: "Tuning roles",
+  "held-out": "Held-out roles (not tuned on; seen while tuning, see docs/ai_quality.md)",
+  fresh: "Fresh held-out roles (written after the first round of tuning)",
+  unseen: "Unseen roles (round 3, written blind, run once)",
+};
+
+/** The parts named by `--part NAME` or `--part=NAME`; all when absent. */
+export function partsFromArgs(args: readonly string[]): Part[] {
+  const at = args.findIndex((a) => a === "--part" || a.startsWith("--part="));
+  if (at < 0) return [...PARTS];
+  const value = args[at].includes("=") ? args[at].split("=")[1] : args[at + 1];
+  if (value === "all") return [...PARTS];
+  if (!PARTS.includes(value as Part)) {
+    throw new RangeError(`--part must be one of ${PARTS.join(", ")} or all, got ${value}`);
   }
-  const fresh: RoleResult[] = [];
-  for (const [i, role] of FRESH_ROLES.entries()) {
-    fresh.push(await evaluateRole(engine, role, i * QUESTIONS + 2));
-  }
-  return { tuning, heldOut, fresh };
+  return [value as Part];
 }
 
 if (import.meta.main) {
+  const parts = partsFromArgs(Deno.args);
   const started = performance.now();
-  const { tuning, heldOut, fresh } = await evaluateCorpus();
+  const results = await evaluateCorpus(parts);
   const elapsed = performance.now() - started;
-  printPart(`Tuning roles (${tuning.length})`, tuning);
-  printPart(
-    `Held-out roles (${heldOut.length}, not tuned on; seen while tuning, see docs/ai_quality.md)`,
-    heldOut,
-  );
-  printPart(
-    `Fresh held-out roles (${fresh.length}, written after the first round of tuning)`,
-    fresh,
-  );
+  const chosen = parts.map((part) => [part, results[part] ?? []] as const);
+  for (const [part, roles] of chosen) {
+    printPart(`${TITLES[part]}: ${roles.length}`, roles);
+  }
+  const all = chosen.flatMap(([, roles]) => roles);
   console.log(
     `\nScores are means over five questions followed by each answer's grade. ${
       (elapsed / 1000).toFixed(1)
-    } s for ${tuning.length + heldOut.length + fresh.length} roles.`,
+    } s for ${all.length} roles.`,
   );
   if (Deno.args.includes("--cross")) {
     const engine = new OfflineEngine();
+    // The written strong answers of the three original parts, as in rounds 1 and 2.
     const corpus = [...TUNING_ROLES, ...HELD_OUT_ROLES, ...FRESH_ROLES];
     console.log("\n### Answers about something else, against every planned question\n");
-    for (
-      const [name, results] of [["tuning", tuning], ["held-out", heldOut], [
-        "fresh",
-        fresh,
-      ]] as const
-    ) {
-      const c = await crossCheck(engine, results, corpus);
+    for (const [part, roles] of chosen) {
+      const c = await crossCheck(engine, roles, corpus);
       console.log(
-        `${name}: off-topic answers not graded F: ${c.offTopicNotF}/${c.offTopic}; other roles' ` +
+        `${part}: off-topic answers not graded F: ${c.offTopicNotF}/${c.offTopic}; other roles' ` +
           `strong answers graded A–C: ${c.otherRolesAtoC}/${c.otherRoles} (${
-            (100 * c.otherRolesAtoC / c.otherRoles).toFixed(1)
+            (100 * c.otherRolesAtoC / Math.max(1, c.otherRoles)).toFixed(1)
+          }%); other roles' duty answers (same part) graded A–C: ${c.otherDutyAtoC}/${c.otherDuty} (${
+            (100 * c.otherDutyAtoC / Math.max(1, c.otherDuty)).toFixed(1)
+          }%); the role's own answers about other lines graded A–C: ${c.ownOtherLinesAtoC}/${c.ownOtherLines} (${
+            (100 * c.ownOtherLinesAtoC / Math.max(1, c.ownOtherLines)).toFixed(1)
           }%).`,
       );
     }
   }
   if (Deno.args.includes("--weak")) {
-    for (const r of [...tuning, ...heldOut, ...fresh]) {
+    for (const r of all) {
       r.strong.forEach((s, i) => {
-        if ("DF".includes(s.grade)) {
+        if (s.grade === "D" || s.grade === "F") {
           console.log(`\n${r.role.id} ${s.grade}: ${r.questions[i].text}\n  ${s.remark}`);
+        }
+      });
+      r.duty.forEach((d, i) => {
+        if (d.grade === "D" || d.grade === "F") {
+          console.log(
+            `\n${r.role.id} duty ${d.grade} (${d.match}): ${
+              r.questions[i].text
+            }\n  about: ${d.about}\n  ${d.remark}`,
+          );
         }
       });
     }
   }
   if (Deno.args.includes("--questions")) {
-    for (const r of [...tuning, ...heldOut, ...fresh]) {
+    for (const r of all) {
       console.log(`\n## ${r.role.id}`);
       for (const q of r.questions) console.log(`- [${q.kind}/${q.source}] ${q.topic} :: ${q.text}`);
     }

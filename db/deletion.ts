@@ -1,9 +1,9 @@
 /**
  * Deleting users and interviews from the database. Files are removed by the
- * caller after the transaction commits (media/storage.ts, the object store),
- * from the paths
- * these functions return, so that a failed transaction never loses a file
- * whose row still exists.
+ * caller after the transaction commits (http/deletion.ts: documents,
+ * recordings and report PDFs in the object store, staging on local disk),
+ * from the keys and interview ids these functions return, so that a failed
+ * transaction never loses a file whose row still exists.
  *
  * @module
  */

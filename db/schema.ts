@@ -160,6 +160,12 @@ export const questionAnswers = pgTable("question_answers", {
   recordingsRemovedAt: timestamp("recordings_removed_at", { withTimezone: true }),
   /** Why they were: `retention` (RECORDING_RETENTION_DAYS, jobs/retention.ts). */
   recordingsRemovedReason: text("recordings_removed_reason").$type<"retention">(),
+  /**
+   * Which staging area (`DATA_DIR/staging_area_id`) holds the staged media,
+   * `store` after a hand-off through the object store, `moving:<id>` during
+   * one; null when nothing was staged (media/staging_handoff.ts).
+   */
+  stagingArea: text("staging_area"),
 }, (t) => [unique("question_answers_interview_question_key").on(t.interviewId, t.questionId)]);
 
 /**

@@ -48,6 +48,12 @@ const MAX_WAITING = 8;
 /** A render that takes longer is stopped: the caps keep real reports far below it. */
 const RENDER_TIMEOUT_MS = 30_000;
 
+/**
+ * Version of the PDF's layout and fonts, part of a stored report's key:
+ * bump it whenever the rendering changes, so stored reports are laid out again.
+ */
+export const REPORT_LAYOUT_VERSION = 1;
+
 /** Thrown when too many reports are waiting to be rendered; the caller answers 503. */
 export class ReportBusyError extends Error {
   override name = "ReportBusyError";

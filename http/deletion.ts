@@ -20,6 +20,7 @@ import { findInterview } from "../db/interviews.ts";
 import { findUserById } from "../db/users.ts";
 import { removeRecordings } from "../media/recordings.ts";
 import { deletedEvent } from "../realtime/hub.ts";
+import { reportKeyPrefix } from "../routes/performance.ts";
 import { log } from "../log.ts";
 
 /** How much a deletion removed. */
@@ -33,16 +34,20 @@ export const deletionOut = z.object({
 export type DeletionSummary = z.infer<typeof deletionOut>;
 
 /**
- * Removes the files of deleted rows. The rows are gone already, so a file
- * that cannot be removed is logged with its path for the operator rather
- * than failing the request that cannot be repeated.
+ * Removes the files of deleted rows: documents, recordings and report PDFs
+ * in the object store, and recordings staged on local disk. The rows are
+ * gone already, so a file that cannot be removed is logged with its path
+ * for the operator rather than failing the request that cannot be repeated.
  */
 async function removeStoredFiles(deps: AppDeps, data: DeletedData): Promise<void> {
   const removals = [
-    ...data.interviewIds.map((id) => ({
+    ...data.interviewIds.flatMap((id) => [{
       what: `recordings of interview ${id}`,
-      remove: () => removeRecordings(deps.config.DATA_DIR, id),
-    })),
+      remove: () => removeRecordings(deps.store, deps.config.DATA_DIR, id),
+    }, {
+      what: `report PDFs of interview ${id}`,
+      remove: () => deps.store.deleteByPrefix(reportKeyPrefix(id)),
+    }]),
     ...data.documentPaths.map((path) => ({ what: path, remove: () => deps.store.delete(path) })),
   ];
   for (const { what, remove } of removals) {

@@ -13,8 +13,9 @@
  * Every instance queues one job per hour under that hour's key: the
  * queue's dedupe key and `FOR UPDATE SKIP LOCKED` claim make it run once in
  * the cluster, and its lease lets another instance take it over after a
- * crash. The work can run again at any point: files are removed before the
- * row is marked, and only rows not marked yet are counted.
+ * crash. The work can run again at any point: files are removed (from the
+ * object store, and staging from local disk) before the row is marked, and
+ * only rows not marked yet are counted.
  *
  * @module
  */
@@ -73,7 +74,7 @@ const hasRecordings = or(
  * cleared, `recordings_removed_at`, reason `retention`). Logs each batch.
  */
 export async function removeExpiredRecordings(
-  deps: { db: Db; dataDir: string; retentionDays: number },
+  deps: { db: Db; dataDir: string; store: ObjectStore; retentionDays: number },
   now = new Date(),
 ): Promise<RetentionOutcome> {
   const { db } = deps;
@@ -97,11 +98,17 @@ export async function removeExpiredRecordings(
     let files = 0;
     const removed: number[] = [];
     for (const answer of batch) {
-      const paths = recordingKinds.map((kind) => recordingPathOf(answer, kind))
-        .filter((path) => path !== null);
+      const keys = recordingKinds.map((kind) => recordingPathOf(answer, kind))
+        .filter((key) => key !== null);
       // Files first: a crash before the row is marked leaves it to the next run, never orphans.
       try {
-        await removeAnswerRecordings(deps.dataDir, answer.interviewId, answer.questionId, paths);
+        await removeAnswerRecordings(
+          deps.store,
+          deps.dataDir,
+          answer.interviewId,
+          answer.questionId,
+          keys,
+        );
       } catch (error) {
         // One answer whose files resist must not hold back every answer after it.
         log.warn("recording retention: could not remove an answer's recordings", {
@@ -112,7 +119,7 @@ export async function removeExpiredRecordings(
         continue;
       }
       removed.push(answer.id);
-      files += paths.length;
+      files += keys.length;
     }
     const marked = removed.length === 0 ? [] : await db.update(questionAnswers).set({
       cameraRecordingPath: null,

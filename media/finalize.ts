@@ -1,9 +1,11 @@
 /**
  * Finalization of a recorded answer: remux each staged stream into a
  * seekable WebM, build the combined camera+microphone file and the WAV for
- * transcription, take the answer text from the final transcript, evaluate
- * it, store everything, and announce it. Runs as a job, so it is retried
- * after a crash and does nothing twice.
+ * transcription (all on local disk, where ffmpeg works), take the answer
+ * text from the final transcript (or the WAV), move the files into the
+ * object store, evaluate the answer, store the outcome, and announce it.
+ * Runs as a job, so it is retried after a crash or a failure of the store,
+ * and does nothing twice.
  *
  * @module
  */
@@ -33,9 +35,18 @@ import type { StreamName } from "../realtime/protocol.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import { FfmpegError, type FfmpegPool } from "./ffmpeg.ts";
 import { concatWebm, extractWav, muxCombined, remuxWebm } from "./remux.ts";
-import { outputPath, removeStaging, segmentWebmPath, stagedStream } from "./recordings.ts";
-import { createFileAtomic } from "./storage.ts";
+import {
+  answerDir,
+  localOutputPath,
+  outputPath,
+  removeEmptyAnswerDir,
+  removeStaging,
+  segmentWebmPath,
+  stagedStream,
+} from "./recordings.ts";
+import { PRIVATE_DIR_MODE } from "./storage.ts";
 import type { ObjectStore } from "./object_store.ts";
+import { StagingUnavailableError } from "./staging_handoff.ts";
 import { log } from "../log.ts";
 
 /** What finalization needs. */
@@ -51,6 +62,12 @@ export interface FinalizeDeps {
   transcriber: Transcriber | null;
   /** Tells the job runner that a job was queued. */
   pokeJobs: () => void;
+  /**
+   * Brings the answer's staged media into `dataDir` from the instance that
+   * holds it (media/staging_handoff.ts); throws when that instance does not
+   * hand it over in time, so the job is retried.
+   */
+  claimStaging: (qa: QuestionAnswerRow) => Promise<void>;
 }
 
 /** Job kind of answer finalization; its key is `finalize:<question_answer_id>`. */
@@ -67,7 +84,11 @@ const labels: Record<StreamName, string> = {
   audio: "microphone recording",
 };
 
+type OutputFile = Parameters<typeof outputPath>[2];
+
+/** What {@link buildOutputs} made: keys the row will hold, each made as a local file first. */
 interface Outputs {
+  /** Object store keys, valid once {@link storeOutputs} has moved the files there. */
   paths: {
     camera: string | null;
     screen: string | null;
@@ -75,32 +96,50 @@ interface Outputs {
     combined: string | null;
   };
   wavPath: string | null;
+  /** The WAV on local disk, for the transcriber, until it is stored. */
+  wavLocalPath: string | null;
+  /** Every made file: where it is on local disk and the key it is stored under. */
+  files: { key: string; localPath: string }[];
   receivedBytes: Partial<Record<StreamName, number>>;
   problems: string[];
 }
 
 function describe(error: unknown): string {
-  return error instanceof FfmpegError ? error.message : `unexpected error: ${String(error)}`;
+  if (error instanceof FfmpegError || error instanceof StagingUnavailableError) {
+    return error.message;
+  }
+  return `unexpected error: ${String(error)}`;
 }
 
 /**
- * Makes the finalized files. ffmpeg reads the staged recordings and writes
- * every output in place on disk, so memory does not grow with the answer.
+ * Makes the finalized files on local disk, in the answer's `staging/out/`
+ * (media/recordings.ts): ffmpeg reads the staged recordings and writes
+ * every output in place, so memory does not grow with the answer. They are
+ * stored by {@link storeOutputs}.
  */
 async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<Outputs> {
   const media: AnswerMedia = qa.media ?? { streams: [], mimeTypes: {} };
   const outputs: Outputs = {
     paths: { camera: null, screen: null, audio: null, combined: null },
     wavPath: null,
+    wavLocalPath: null,
+    files: [],
     receivedBytes: {},
     problems: [],
   };
-  const store = (
-    file: Parameters<typeof outputPath>[2],
-    make: (temporaryPath: string) => Promise<void>,
-  ) =>
-    createFileAtomic(deps.dataDir, outputPath(qa.interviewId, qa.questionId, file), make)
-      .then(() => outputPath(qa.interviewId, qa.questionId, file));
+  // What an earlier attempt left (cut short by a crash or a failed store) is made again.
+  const outDir = join(deps.dataDir, answerDir(qa.interviewId, qa.questionId), "staging", "out");
+  await Deno.remove(outDir, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  const make = async (file: OutputFile, run: (localPath: string) => Promise<void>) => {
+    const localPath = localOutputPath(deps.dataDir, qa.interviewId, qa.questionId, file);
+    await Deno.mkdir(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    await run(localPath);
+    const key = outputPath(qa.interviewId, qa.questionId, file);
+    outputs.files.push({ key, localPath });
+    return { key, localPath };
+  };
   const remuxed: Partial<Record<StreamName, { path: string }>> = {};
   for (const stream of media.streams) {
     const parts: { segment: number; path: string }[] = [];
@@ -121,15 +160,15 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
       continue;
     }
     try {
-      const path = await store(
+      const made = await make(
         `${stream}.webm`,
         (outputPath) =>
           parts.length === 1
             ? remuxWebm(deps.ffmpeg, { path: parts[0].path }, { label: labels[stream], outputPath })
             : joinSegments(deps, qa, stream, parts, outputPath),
       );
-      outputs.paths[stream] = path;
-      remuxed[stream] = { path: join(deps.dataDir, path) };
+      outputs.paths[stream] = made.key;
+      remuxed[stream] = { path: made.localPath };
     } catch (error) {
       outputs.problems.push(describe(error));
     }
@@ -140,10 +179,10 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
     // camera and microphone recordings drift apart; the camera's own sound stays in step.
     const audio = (media.segment ?? 0) > 0 ? null : remuxed.audio ?? null;
     try {
-      outputs.paths.combined = await store(
+      outputs.paths.combined = (await make(
         "combined.webm",
         (outputPath) => muxCombined(deps.ffmpeg, camera, audio, { outputPath }),
-      );
+      )).key;
     } catch (error) {
       outputs.problems.push(describe(error));
     }
@@ -151,11 +190,13 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
   const speech = remuxed.audio ?? remuxed.camera;
   if (speech) {
     try {
-      outputs.wavPath = await store(
+      const made = await make(
         "audio.wav",
         (outputPath) =>
           extractWav(deps.ffmpeg, speech, { label: "microphone recording", outputPath }),
       );
+      outputs.wavPath = made.key;
+      outputs.wavLocalPath = made.localPath;
     } catch (error) {
       // Only a transcription provider needs the WAV; the answer itself is intact.
       log.warn("could not extract the WAV for transcription", {
@@ -165,6 +206,30 @@ async function buildOutputs(deps: FinalizeDeps, qa: QuestionAnswerRow): Promise<
     }
   }
   return outputs;
+}
+
+/**
+ * Moves every made file into the object store, one after the other, each
+ * streamed (a multipart upload on S3), never read whole. Throws when the
+ * store fails: the row is not updated, staging stays, and the job is tried
+ * again, so no row ever points at a key the store has not confirmed.
+ */
+async function storeOutputs(
+  deps: FinalizeDeps,
+  qa: QuestionAnswerRow,
+  outputs: Outputs,
+): Promise<void> {
+  for (const { key, localPath } of outputs.files) {
+    try {
+      await deps.store.moveFile(key, localPath);
+    } catch (error) {
+      throw new Error(
+        `could not store ${key} of answer ${qa.id} (${String(error)}); ` +
+          "the answer stays as it is and finalization is tried again",
+        { cause: error },
+      );
+    }
+  }
 }
 
 /**
@@ -213,17 +278,15 @@ async function joinSegments(
 async function answerText(
   deps: FinalizeDeps,
   qa: QuestionAnswerRow,
-  wavPath: string | null,
+  wavLocalPath: string | null,
   language: string,
 ): Promise<{ text: string; source: AnswerSource; engine: string | null }> {
   const live = await transcriptText(deps.db, qa.id);
-  if (live || !deps.transcriber || !wavPath) {
+  if (live || !deps.transcriber || !wavLocalPath) {
     return { text: live, source: "transcript", engine: live ? "browser" : null };
   }
   try {
-    const transcript = await deps.transcriber.transcribe(join(deps.dataDir, wavPath), {
-      language,
-    });
+    const transcript = await deps.transcriber.transcribe(wavLocalPath, { language });
     return { text: transcript.text.trim(), source: "speech_to_text", engine: transcript.engine };
   } catch (error) {
     log.warn("speech-to-text failed; the answer has no text", {
@@ -255,10 +318,13 @@ export async function finalizeAnswer(
     return;
   }
   const started = performance.now();
+  await deps.claimStaging(qa);
   const outputs = await buildOutputs(deps, qa);
   const interview = await findInterview(deps.db, qa.interviewId);
   const language = interview?.language ?? "en";
-  const answer = await answerText(deps, qa, outputs.wavPath, language);
+  // The transcriber reads the local WAV, so text comes before the files are moved away.
+  const answer = await answerText(deps, qa, outputs.wavLocalPath, language);
+  await storeOutputs(deps, qa, outputs);
   const text = answer.text;
   const evaluation = await deps.engine.evaluateAnswer(questionToEvaluate(qa), text);
   const followUp = await proposeFollowUp(deps.db, deps.engine, qa, {
@@ -343,16 +409,28 @@ export async function announceFinalized(
 
 /**
  * Marks an answer failed without its recordings, when finalization itself
- * keeps failing: the interview must go on.
+ * keeps failing: the interview must go on. What the candidate said is kept:
+ * the live transcript (already in the database, also when the instance
+ * holding the recording died) becomes the answer's text and is evaluated.
  */
 export async function failAnswer(
-  deps: Pick<FinalizeDeps, "db" | "bus" | "dataDir">,
+  deps: Pick<FinalizeDeps, "db" | "bus" | "dataDir" | "store" | "engine">,
   questionAnswerId: number,
   reason: string,
   complete: (tx: Tx) => Promise<void>,
 ): Promise<void> {
   const qa = await findQuestionAnswer(deps.db, questionAnswerId);
   if (!qa) return;
+  const text = await transcriptText(deps.db, qa.id);
+  const evaluation = text
+    ? await deps.engine.evaluateAnswer(questionToEvaluate(qa), text).catch((error) => {
+      log.warn("could not evaluate the transcript of a failed answer", {
+        question_answer_id: qa.id,
+        error: String(error),
+      });
+      return null;
+    })
+    : null;
   const result = await updateAnswer(
     deps.db,
     {
@@ -360,12 +438,47 @@ export async function failAnswer(
       questionRowId: qa.id,
       fromStatuses: ["RECORDING", "PROCESSING"],
     },
-    { status: "FAILED", failureReason: reason, answeredAt: new Date() },
+    {
+      status: "FAILED",
+      failureReason: reason,
+      answeredAt: new Date(),
+      ...(text && { answerText: text, answerSource: "transcript", transcriptEngine: "browser" }),
+      ...(evaluation && { ...evaluationValues(evaluation), aiRemark: evaluation.remark }),
+    },
     complete,
   );
   if (!result) return;
+  await removeUnreferencedOutputs(deps, qa);
   await discardStaging(deps, qa);
   await announceFinalized(deps, result.row, result.interviewCompleted);
+}
+
+/**
+ * Deletes what an earlier attempt of a now FAILED answer may have stored
+ * before failing: its row points at none of these keys, so nothing would
+ * ever read or delete them.
+ */
+async function removeUnreferencedOutputs(
+  deps: Pick<FinalizeDeps, "store">,
+  qa: QuestionAnswerRow,
+): Promise<void> {
+  const files: OutputFile[] = [
+    "camera.webm",
+    "screen.webm",
+    "audio.webm",
+    "combined.webm",
+    "audio.wav",
+  ];
+  for (const file of files) {
+    const key = outputPath(qa.interviewId, qa.questionId, file);
+    await deps.store.delete(key).catch((error) =>
+      log.warn("could not delete a stored recording of a failed answer", {
+        question_answer_id: qa.id,
+        key,
+        error: String(error),
+      })
+    );
+  }
 }
 
 /**
@@ -377,12 +490,15 @@ async function discardStaging(
   deps: Pick<FinalizeDeps, "dataDir">,
   qa: QuestionAnswerRow,
 ): Promise<void> {
-  await removeStaging(deps.dataDir, qa.interviewId, qa.questionId).catch((error) =>
-    log.warn("could not delete the staged recordings of a final answer", {
-      question_answer_id: qa.id,
-      error: String(error),
-    })
-  );
+  await removeStaging(deps.dataDir, qa.interviewId, qa.questionId)
+    // With STORAGE=s3 nothing of the answer is left locally, not even its folder.
+    .then(() => removeEmptyAnswerDir(deps.dataDir, qa.interviewId, qa.questionId))
+    .catch((error) =>
+      log.warn("could not delete the staged recordings of a final answer", {
+        question_answer_id: qa.id,
+        error: String(error),
+      })
+    );
 }
 
 /**

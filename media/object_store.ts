@@ -9,13 +9,16 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Config } from "../config.ts";
 import {
   createFileAtomic,
   filesBelow,
   isTemporaryFileName,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
   removeFile,
+  syncDirectory,
   writeFileAtomic,
 } from "./storage.ts";
 
@@ -53,6 +56,13 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array | ReadableStream<Uint8Array>): Promise<void>;
   /** Stores a copy of the local file at `path` under `key`, as {@linkcode ObjectStore.put} does. */
   putFile(key: string, path: string): Promise<void>;
+  /**
+   * Stores the local file at `path` under `key`, then removes `path`: how a
+   * file made on local disk (a finalized recording) is handed to the store.
+   * When it resolves the object is durable; when it throws, `path` is still
+   * there, so the caller can try again.
+   */
+  moveFile(key: string, path: string): Promise<void>;
   /**
    * Reads `key`, or the bytes of `range`; `null` when there is no such object.
    *
@@ -131,6 +141,15 @@ export function createFsObjectStore(dataDir: string): ObjectStore {
       )
       .sort();
   };
+  const putFile = async (key: string, path: string) => {
+    checkKey(key);
+    await createFileAtomic(dataDir, key, async (temporary) => {
+      // copyFile would also copy the source's mode; writing keeps the 0600 file.
+      using source = await Deno.open(path, { read: true });
+      const target = await Deno.open(temporary, { write: true });
+      await source.readable.pipeTo(target.writable); // closes both
+    });
+  };
   return {
     async put(key, body) {
       checkKey(key);
@@ -140,14 +159,28 @@ export function createFsObjectStore(dataDir: string): ObjectStore {
         await body.pipeTo(file.writable); // closes the file
       });
     },
-    async putFile(key, path) {
-      checkKey(key);
-      await createFileAtomic(dataDir, key, async (temporary) => {
-        // copyFile would also copy the source's mode; writing keeps the 0600 file.
-        using source = await Deno.open(path, { read: true });
-        const target = await Deno.open(temporary, { write: true });
-        await source.readable.pipeTo(target.writable); // closes both
-      });
+    putFile,
+    async moveFile(key, path) {
+      const target = pathOf(key);
+      {
+        // The data is made durable before the name points at it, so a crash
+        // never leaves a stored object with missing bytes.
+        using file = await Deno.open(path, { read: true, write: true });
+        await file.syncData();
+        if (Deno.build.os !== "windows") await Deno.chmod(path, PRIVATE_FILE_MODE);
+      }
+      await Deno.mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+      try {
+        // Local work files are made inside DATA_DIR, so this is a rename, not a copy.
+        await Deno.rename(path, target);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EXDEV") throw error;
+        // `path` is on another file system: copy, then remove the original.
+        await putFile(key, path);
+        await Deno.remove(path);
+        return;
+      }
+      await syncDirectory(dirname(target));
     },
     async get(key, range) {
       let file: Deno.FsFile;

@@ -4,16 +4,23 @@
  *
  * Layout of one answer, `recordings/<interview_id>/<question_id>/`:
  * `staging/<stream>.part` while a stream is open, `staging/<stream>.raw`
- * once the candidate ended it, then the finalized `<stream>.webm`,
- * `combined.webm` and `audio.wav`. Segment `n` > 0 of a stream (a
+ * once the candidate ended it. Segment `n` > 0 of a stream (a
  * continuation after a reload) is staged as `staging/<stream>.<n>.part`
  * and `.raw`; segment 0 keeps the names of answers that have one segment.
+ *
+ * Finalization makes `<stream>.webm`, `combined.webm` and `audio.wav` in
+ * `staging/out/` and moves them into the object store under the same
+ * folder's key, `recordings/<interview_id>/<question_id>/<file>` (with
+ * `STORAGE=fs` the very place they always were, so older rows keep working).
+ * Staging is local disk only; finished recordings are read and deleted
+ * through the store.
  *
  * @module
  */
 import { join } from "node:path";
 import type { StreamName } from "../realtime/protocol.ts";
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, removeFile } from "./storage.ts";
+import type { ObjectStore } from "./object_store.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, syncDirectory } from "./storage.ts";
 
 /** Folder of one answer's recordings, relative to `DATA_DIR`. */
 export function answerDir(interviewId: number, questionId: number): string {
@@ -52,14 +59,18 @@ export function segmentWebmPath(
   return join(dataDir, answerDir(interviewId, questionId), "staging", `${stream}.${segment}.webm`);
 }
 
-/** Makes a created or renamed entry of `dir` durable, not only the file's data. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await Deno.open(dir, { read: true });
-  try {
-    await handle.syncData();
-  } finally {
-    handle.close();
-  }
+/**
+ * Where finalization makes output `file` of an answer on local disk (ffmpeg
+ * writes files in place), before it is moved into the object store under
+ * {@link outputPath}. Inside staging, so it goes with it.
+ */
+export function localOutputPath(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+  file: Parameters<typeof outputPath>[2],
+): string {
+  return join(dataDir, answerDir(interviewId, questionId), "staging", "out", file);
 }
 
 async function sizeOf(path: string): Promise<number | null> {
@@ -90,20 +101,35 @@ export async function removeStaging(
 
 /**
  * Deletes every recording of an answer whose interview has ended: the
- * finalized files at `paths` (relative to `dataDir`), anything still staged,
- * then its folder and the interview's if they are left empty. Files already
- * gone are skipped, so a removal cut short by a crash can simply run again.
+ * stored objects at `keys` (its finalized recordings and WAV), anything
+ * still staged on local disk, then its local folder and the interview's if
+ * they are left empty. What is already gone is skipped, so a removal cut
+ * short by a crash can simply run again.
  */
 export async function removeAnswerRecordings(
+  store: ObjectStore,
   dataDir: string,
   interviewId: number,
   questionId: number,
-  paths: string[],
+  keys: string[],
 ): Promise<void> {
-  for (const path of paths) await removeFile(dataDir, path);
+  for (const key of keys) await store.delete(key);
   await removeStaging(dataDir, interviewId, questionId);
-  await removeEmptyFolder(join(dataDir, answerDir(interviewId, questionId)));
+  await removeEmptyAnswerDir(dataDir, interviewId, questionId);
   await removeEmptyFolder(join(dataDir, `recordings/${interviewId}`));
+}
+
+/**
+ * Removes the local folder of a final answer once nothing is left in it
+ * (with `STORAGE=s3`, after its staging went); with `STORAGE=fs` it holds
+ * the stored recordings and stays.
+ */
+export async function removeEmptyAnswerDir(
+  dataDir: string,
+  interviewId: number,
+  questionId: number,
+): Promise<void> {
+  await removeEmptyFolder(join(dataDir, answerDir(interviewId, questionId)));
 }
 
 /** Removes `dir` if it exists and is empty; a folder something else still uses stays. */
@@ -115,10 +141,16 @@ async function removeEmptyFolder(dir: string): Promise<void> {
 }
 
 /**
- * Deletes every recording of interview `interviewId`, staged and finalized,
- * when the interview is deleted.
+ * Deletes every recording of interview `interviewId` when the interview is
+ * deleted: its objects in the store (finalized recordings and WAVs) and
+ * everything staged for it on local disk. Can run again after a crash.
  */
-export async function removeRecordings(dataDir: string, interviewId: number): Promise<void> {
+export async function removeRecordings(
+  store: ObjectStore,
+  dataDir: string,
+  interviewId: number,
+): Promise<void> {
+  await store.deleteByPrefix(`recordings/${interviewId}/`);
   await Deno.remove(join(dataDir, "recordings", String(interviewId)), { recursive: true })
     .catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -78,6 +78,11 @@ export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
     } while (ContinuationToken);
     return keys.sort();
   };
+  const putFile = async (key: string, path: string) => {
+    // Closed here too if the upload fails before reading the file to its end.
+    using file = await Deno.open(path, { read: true });
+    await upload(key, file.readable);
+  };
   const remove = async (key: string) => {
     checkKey(key);
     await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
@@ -89,10 +94,11 @@ export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
       checkKey(key);
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body }));
     },
-    async putFile(key, path) {
-      // Closed here too if the upload fails before reading the file to its end.
-      using file = await Deno.open(path, { read: true });
-      await upload(key, file.readable);
+    putFile,
+    async moveFile(key, path) {
+      await putFile(key, path);
+      // Only once the bucket has confirmed the whole object: a failed upload keeps the file.
+      await Deno.remove(path);
     },
     async get(key, range?: ByteRange) {
       checkKey(key);

@@ -125,7 +125,7 @@ export async function filesBelow(dataDir: string, folder: string): Promise<strin
 }
 
 /** The folders under `DATA_DIR` the service writes itself (`pgdata` belongs to PGlite). */
-const OWN_FOLDERS = ["recordings", "uploads"];
+const OWN_FOLDERS = ["recordings", "uploads", "reports"];
 
 /** Whether `name` is a temporary file of {@link createFileAtomic}, not (yet) a stored file. */
 export function isTemporaryFileName(name: string): boolean {
@@ -137,6 +137,16 @@ export async function removeFile(dataDir: string, relativePath: string): Promise
   await Deno.remove(join(dataDir, relativePath)).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
+}
+
+/** Makes a created or renamed entry of `dir` durable, not only the file's data. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await Deno.open(dir, { read: true });
+  try {
+    await handle.syncData();
+  } finally {
+    handle.close();
+  }
 }
 
 /** Hex SHA-256 of `bytes`. */

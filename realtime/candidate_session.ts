@@ -20,6 +20,7 @@ import { questionAnswers } from "../db/schema.ts";
 import { toQuestionAnswerOut } from "../http/schemas.ts";
 import { stagedStream, StreamWriter } from "../media/recordings.ts";
 import { queueFinalization } from "../media/finalize.ts";
+import { StagingUnavailableError } from "../media/staging_handoff.ts";
 // Native CRC-32, about 18 times faster here than the portable one the browser client uses.
 import { crc32 } from "node:zlib";
 import {
@@ -48,6 +49,8 @@ export const CloseCode = {
   completed: 1000,
   goingAway: 1001,
   policy: 1008,
+  /** The answer's staged media is on another instance that has not handed it over yet. */
+  tryAgainLater: 1013,
   replaced: 4000,
 } as const;
 
@@ -130,6 +133,12 @@ export class CandidateSession {
   private pollTimer?: ReturnType<typeof setInterval>;
   private bytesSinceStats = new Map<StreamName, number>();
   private pendingWrites = new Set<Promise<void>>();
+  /** Aborted when the socket closes, so a claim waiting for another instance stops at once. */
+  private readonly socketClosed = new AbortController();
+  /** The candidate's presence before this connection, for a connection that could not resume. */
+  private presenceBefore: { disconnectedAt: Date | null; seenAt: Date | null } | null = null;
+  /** When set, the disconnection is recorded as of this time (see stagingUnavailable). */
+  private awaySince: Date | null = null;
   private markDone!: () => void;
   /** Settles once the connection is closed and cleaned up. */
   readonly done = new Promise<void>((resolve) => this.markDone = resolve);
@@ -143,13 +152,19 @@ export class CandidateSession {
     socket.binaryType = "arraybuffer";
     socket.onopen = () => this.enqueue(() => this.open());
     socket.onmessage = (event) => this.receive(event.data);
-    socket.onclose = () => this.enqueue(() => this.cleanUp());
+    socket.onclose = () => {
+      this.socketClosed.abort();
+      this.enqueue(() => this.cleanUp());
+    };
     socket.onerror = () => {};
   }
 
   /** Runs `task` after every earlier message of this connection. */
   private enqueue(task: () => Promise<void>): Promise<void> {
     const done = this.queue.then(task).catch((error) => {
+      if (error instanceof StagingUnavailableError) return this.stagingUnavailable(error);
+      // A claim cut short because the client left: nothing to tell anyone.
+      if (this.socketClosed.signal.aborted && error === this.socketClosed.signal.reason) return;
       log.error("realtime session error", { interview_id: this.interviewId, error });
       this.send({
         type: "error",
@@ -277,10 +292,15 @@ export class CandidateSession {
 
   private async open(): Promise<void> {
     const now = new Date();
+    // Read before this connection counts as present, in case it cannot resume (stagingUnavailable).
+    const interview = await findInterview(this.ctx.db, this.interviewId);
+    this.presenceBefore = interview
+      ? { disconnectedAt: interview.candidateDisconnectedAt, seenAt: interview.candidateSeenAt }
+      : null;
     await this.ctx.presence.connected(this.interviewId, this.id, now);
+    // Also makes an older connection on another instance close (4000) and release the answer.
     this.publish("candidate.connected", { at: now.toISOString(), connection_id: this.id });
     this.statsTimer = setInterval(() => this.reportStats(), STATS_INTERVAL_MS);
-    const interview = await findInterview(this.ctx.db, this.interviewId);
     if (!interview) return this.close(CloseCode.policy, "interview gone");
     const qa = interview.status === "in_progress"
       ? await currentQuestion(this.ctx, this.interviewId)
@@ -302,6 +322,9 @@ export class CandidateSession {
       },
     };
     if (qa && qa.status !== "NEW") {
+      // The offsets below must be those of the instance that staged the answer. A PROCESSING
+      // answer takes no more bytes and is left to finalization, which claims it itself.
+      if (qa.status === "RECORDING") await this.claimStaging(qa, false);
       const segment = qa.media?.segment ?? 0;
       const streams: NonNullable<SessionMessage["answer"]>["streams"] = {};
       for (const stream of segmentStreams(qa)) {
@@ -424,23 +447,29 @@ export class CandidateSession {
           question_id: qa.questionId,
         },
       );
-    } else if (segment === current + 1) {
-      if (!message.streams.every((stream) => qa.media?.streams.includes(stream))) {
+    } else {
+      // Continuing renames the earlier segment's files and counts their bytes: they must be here.
+      await this.claimStaging(qa, true);
+      if (segment === current + 1) {
+        if (!message.streams.every((stream) => qa.media?.streams.includes(stream))) {
+          return this.error(
+            "stream_not_open",
+            "A continued answer may only use the streams it started with.",
+            { question_id: qa.questionId },
+          );
+        }
+        const continued = await this.continueAnswer(qa, message.streams, segment);
+        if (!continued) return await this.startAnswer(message);
+        row = continued;
+      } else if (segment !== current) {
         return this.error(
-          "stream_not_open",
-          "A continued answer may only use the streams it started with.",
+          "bad_message",
+          `This answer is recording segment ${current}; continue with ${current} or ${
+            current + 1
+          }.`,
           { question_id: qa.questionId },
         );
       }
-      const continued = await this.continueAnswer(qa, message.streams, segment);
-      if (!continued) return await this.startAnswer(message);
-      row = continued;
-    } else if (segment !== current) {
-      return this.error(
-        "bad_message",
-        `This answer is recording segment ${current}; continue with ${current} or ${current + 1}.`,
-        { question_id: qa.questionId },
-      );
     }
     if (this.answer?.qa.id !== row.id || this.answer.segment !== segment) {
       this.closeWriters();
@@ -536,6 +565,8 @@ export class CandidateSession {
    */
   private async writer(answer: OpenAnswer, stream: StreamName): Promise<StreamWriter> {
     if (answer.writers.size === 0) {
+      // The first bytes of an answer make this instance's staging area its holder.
+      await this.claimStaging(answer.qa, true);
       for (const declared of segmentStreams(answer.qa)) {
         answer.writers.set(
           declared,
@@ -877,6 +908,47 @@ export class CandidateSession {
     this.pendingWrites.add(tracked);
   }
 
+  /**
+   * Brings the answer's staging into this `DATA_DIR`; throws
+   * {@link StagingUnavailableError} (handled by {@link enqueue}) when the
+   * instance holding it does not hand it over in time.
+   */
+  private async claimStaging(qa: QuestionAnswerRow, forWriting: boolean): Promise<void> {
+    await this.ctx.staging.claim(
+      { id: qa.id, interviewId: qa.interviewId, questionId: qa.questionId },
+      { forWriting, signal: this.socketClosed.signal },
+    );
+  }
+
+  /**
+   * The answer cannot be resumed here yet: tells the client to come back
+   * later (1013). The candidate stays away, as far as the grace period is
+   * concerned, since before this connection: a candidate retrying against
+   * a dead instance must not keep the answer from being finalized.
+   */
+  private stagingUnavailable(error: StagingUnavailableError): void {
+    log.warn("could not resume an answer: its staging was not handed over", {
+      interview_id: this.interviewId,
+      error: error.message,
+    });
+    const before = this.presenceBefore;
+    this.awaySince = before?.disconnectedAt ?? before?.seenAt ?? null;
+    this.send({
+      type: "error",
+      code: "recording_unavailable",
+      message:
+        `The recording of this answer is not reachable from this server yet: ${error.message}. Reconnect in a few seconds.`,
+      ...(this.answer ? { question_id: this.answer.qa.questionId } : {}),
+    });
+    this.close(CloseCode.tryAgainLater, "answer held by another instance; reconnect later");
+  }
+
+  /** Whether this connection may still write answer `questionAnswerId`. */
+  writes(questionAnswerId: number): boolean {
+    return !this.closed && this.answer?.qa.id === questionAnswerId &&
+      this.answer.qa.status === "RECORDING";
+  }
+
   private closeWriters(): void {
     for (const writer of this.answer?.writers.values() ?? []) writer.close();
   }
@@ -891,7 +963,7 @@ export class CandidateSession {
     this.ctx.unregister(this);
     try {
       if (!this.replaced) {
-        const now = new Date();
+        const now = this.awaySince ?? new Date();
         await this.ctx.presence.disconnected(this.interviewId, this.id, now);
         this.publish("candidate.disconnected", { at: now.toISOString(), connection_id: this.id });
       }

@@ -5,6 +5,7 @@ import type { BatchInsert } from "./batch_insert.ts";
 import type { proctoringEvents, transcriptSegments } from "../db/schema.ts";
 import type { LiveCounters } from "../metrics.ts";
 import type { ObjectStore } from "../media/object_store.ts";
+import type { StagingHandoff } from "../media/staging_handoff.ts";
 
 /** What realtime sessions need from the server around them. */
 export interface RealtimeContext {
@@ -13,6 +14,11 @@ export interface RealtimeContext {
   bus: EventBus;
   /** Where finished files are kept (`STORAGE`), shared by every instance. */
   store: ObjectStore;
+  /**
+   * Brings an answer's staged media into this instance's `DATA_DIR` (from
+   * the instance holding it) before its offsets are read or it is written.
+   */
+  staging: Pick<StagingHandoff, "claim">;
   /** Bytes of media a connection may have waiting to be written. */
   maxQueuedBytes: number;
   /** Tells this instance's job runner that work was queued. */

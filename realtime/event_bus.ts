@@ -6,6 +6,7 @@
  * @module
  */
 import postgres from "postgres";
+import { z } from "zod";
 import { eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { eventPayloads } from "../db/schema.ts";
@@ -17,6 +18,32 @@ export interface LiveEvent {
   type: string;
   [field: string]: unknown;
 }
+
+/** Type of the events instances exchange to hand over staged media (media/staging_handoff.ts). */
+export const STAGING_HANDOFF_EVENT = "staging.handoff";
+
+/**
+ * A hand-off of one answer's staged media between staging areas:
+ * `request` asks the instances of staging area `area` to hand it over;
+ * `moving` says the holder is uploading it (sent now and then, so a claimer
+ * waits for a large upload instead of giving up); `done` says it is in the
+ * object store. Instances only: never forwarded to observers or candidates.
+ */
+export const stagingHandoffEvent = z.object({
+  interview_id: z.number().int().positive(),
+  type: z.literal(STAGING_HANDOFF_EVENT),
+  phase: z.enum(["request", "moving", "done"]),
+  question_answer_id: z.number().int().positive(),
+  question_id: z.number().int().positive(),
+  /** The staging area asked (`request`) or acting (`moving`, `done`). */
+  area: z.string().min(1).max(100),
+});
+
+/** A parsed {@link stagingHandoffEvent}. */
+export type StagingHandoffEvent = z.infer<typeof stagingHandoffEvent>;
+
+/** Event types between instances only, which nobody connected to the live channel sees. */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<string> = new Set([STAGING_HANDOFF_EVENT]);
 
 /** Publishes and delivers live events. */
 export interface EventBus {

@@ -10,13 +10,14 @@ import type { Db } from "../db/client.ts";
 import { interviews, proctoringEvents, transcriptSegments } from "../db/schema.ts";
 import { BatchInsert } from "./batch_insert.ts";
 import type { AuthUser } from "../http/api.ts";
-import type { EventBus, LiveEvent } from "./event_bus.ts";
+import { type EventBus, INTERNAL_EVENT_TYPES, type LiveEvent } from "./event_bus.ts";
 import type { RealtimeContext } from "./context.ts";
 import { CandidateSession, CloseCode } from "./candidate_session.ts";
 import { ObserverSession } from "./observer_session.ts";
 import { log } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ObjectStore } from "../media/object_store.ts";
+import type { StagedAnswerRef, StagingHandoff } from "../media/staging_handoff.ts";
 
 const HEARTBEAT_MS = 10_000;
 
@@ -49,6 +50,8 @@ export class RealtimeHub implements RealtimeContext {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   readonly inserts: RealtimeContext["inserts"];
   readonly live: RealtimeContext["live"];
+  /** Ids of the candidate connections {@link close} closed, for the flush on stop. */
+  readonly closedOnStop = new Set<string>();
 
   constructor(
     readonly config: Config,
@@ -57,6 +60,7 @@ export class RealtimeHub implements RealtimeContext {
     readonly pokeJobs: () => void,
     private readonly metrics: Metrics,
     readonly store: ObjectStore,
+    readonly staging: Pick<StagingHandoff, "claim">,
   ) {
     this.live = metrics.live;
     // At least one largest frame must fit, or nothing could ever be accepted.
@@ -110,6 +114,7 @@ export class RealtimeHub implements RealtimeContext {
 
   private dispatch(event: LiveEvent): void {
     if (event.type === DELETED) return this.closeDeleted(event);
+    if (INTERNAL_EVENT_TYPES.has(event.type)) return;
     for (const session of this.candidates.get(event.interview_id) ?? []) session.onEvent(event);
     for (const observer of this.observers) observer.onEvent(event);
   }
@@ -131,6 +136,17 @@ export class RealtimeHub implements RealtimeContext {
         (userId !== undefined && users.has(userId))
       ) observer.close(CloseCode.policy, "the interview or account was deleted");
     }
+  }
+
+  /**
+   * Resolves once no candidate connection of this instance writes `answer`
+   * any more (a newer connection elsewhere closes it with 4000), so that its
+   * staging can be handed over.
+   */
+  async writersClosed(answer: StagedAnswerRef): Promise<void> {
+    const writing = [...this.candidates.get(answer.interviewId) ?? []]
+      .filter((session) => session.writes(answer.id));
+    await Promise.all(writing.map((session) => session.done));
   }
 
   /** How many candidate connections `userId` has open on this instance. */
@@ -184,6 +200,7 @@ export class RealtimeHub implements RealtimeContext {
       for (const session of sessions) {
         session.close(CloseCode.goingAway, "server shutting down");
         closing.push(session.done);
+        this.closedOnStop.add(session.id);
       }
     }
     for (const observer of this.observers) {

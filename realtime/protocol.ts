@@ -131,6 +131,7 @@ export const errorCodes = [
   "overloaded",
   "not_stored",
   "internal_error",
+  "recording_unavailable",
 ] as const;
 /** An error code. */
 export type ErrorCode = typeof errorCodes[number];

@@ -19,6 +19,7 @@ import { createTranscriber } from "../ai/transcription.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ObjectStore } from "../media/object_store.ts";
 import { RETENTION_JOB, retentionJobHandler, startRetentionSchedule } from "../jobs/retention.ts";
+import { StagingHandoff } from "../media/staging_handoff.ts";
 
 /** The running live machinery of one instance. */
 export interface LiveRuntime {
@@ -45,6 +46,16 @@ export async function startLiveRuntime(
   const bus = config.DATABASE_URL
     ? await createPostgresBus(config.DATABASE_URL, db)
     : createLocalBus();
+  const staging = await StagingHandoff.start({
+    db,
+    dataDir: config.DATA_DIR,
+    store,
+    bus,
+    timeoutMs: config.STAGING_HANDOFF_TIMEOUT_S * 1000,
+  });
+  // With STORAGE=fs the store is this DATA_DIR: whoever could read a flush shares this
+  // staging area already and needs none. Any other store is shared beyond it.
+  const flushOnStop = config.STORAGE !== "fs";
   const ffmpeg = new FfmpegPool({ concurrency: config.FINALIZE_CONCURRENCY });
   // Handlers queue follow-on jobs (reports) on the runner that runs them.
   const pokeJobs = () => runner.poke();
@@ -60,6 +71,7 @@ export async function startLiveRuntime(
         bus,
         transcriber: createTranscriber(config),
         pokeJobs,
+        claimStaging: (qa) => staging.claim(qa),
       }),
       [REPORT_JOB]: reportJobHandler({ db, engine }),
       ...(config.RECORDING_RETENTION_DAYS && {
@@ -74,8 +86,12 @@ export async function startLiveRuntime(
     config.FINALIZE_CONCURRENCY,
     metrics,
   );
-  const hub = new RealtimeHub(config, db, bus, pokeJobs, metrics, store);
-  const sweeper = startSweeper({ db, config, bus, pokeJobs }, options.sweepIntervalMs);
+  const hub = new RealtimeHub(config, db, bus, pokeJobs, metrics, store, staging);
+  staging.writersClosed = (answer) => hub.writersClosed(answer);
+  const sweeper = startSweeper(
+    { db, config, bus, pokeJobs, store, stagingArea: staging.areaId },
+    options.sweepIntervalMs,
+  );
   const retention = config.RECORDING_RETENTION_DAYS ? startRetentionSchedule(db, pokeJobs) : null;
   return {
     hub,
@@ -84,6 +100,9 @@ export async function startLiveRuntime(
       await sweeper.stop();
       retention?.stop();
       await runner.stop();
+      // After the jobs: a finalization running here still reads its staging.
+      if (flushOnStop) await staging.flush(hub.closedOnStop);
+      staging.close();
       ffmpeg.close();
       await bus.close();
     },

@@ -14,6 +14,8 @@ import type { Db } from "../db/client.ts";
 import { interviews, questionAnswers } from "../db/schema.ts";
 import { queueFinalization } from "../media/finalize.ts";
 import { removeStaging, stagedAnswers } from "../media/recordings.ts";
+import type { ObjectStore } from "../media/object_store.ts";
+import { removeLeftoverHandoffs, stagingHeldElsewhere } from "../media/staging_handoff.ts";
 import { removeStaleTemporaryFiles } from "../media/storage.ts";
 import { type EventBus, pruneEventPayloads } from "./event_bus.ts";
 import { PRESENCE_TIMEOUT_MS } from "./observer_session.ts";
@@ -35,12 +37,23 @@ export const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 const STAGING_IN_USE = new Set<string>(["NEW", "RECORDING", "PROCESSING"]);
 
 /**
- * Removes what a crash left behind: temporary files, and the staging of
- * answers that are final (finalization stores the outcome before deleting
- * staging, so a crash in between keeps it) or that no longer exist. Staging
- * of answers still NEW, RECORDING or PROCESSING is kept. Logs what it removed.
+ * Removes what a crash left behind: temporary files, the staging of answers
+ * that are final (finalization stores the outcome before deleting staging,
+ * so a crash in between keeps it), that no longer exist, or that another
+ * staging area took over (media/staging_handoff.ts), and hand-offs left in
+ * the store that nobody will take. Staging this area holds of answers still
+ * NEW, RECORDING or PROCESSING is kept. Logs what it removed.
  */
-export async function removeLeftovers(deps: { db: Db; config: Config }): Promise<void> {
+export async function removeLeftovers(
+  deps: {
+    db: Db;
+    config: Config;
+    /** With it, hand-offs nobody will take are removed from the store. */
+    store?: ObjectStore;
+    /** This DATA_DIR's staging area; with it, staging other areas took over is removed. */
+    stagingArea?: string;
+  },
+): Promise<void> {
   const dataDir = deps.config.DATA_DIR;
   const removed = await removeStaleTemporaryFiles(dataDir, STALE_TEMPORARY_MS);
   if (removed.length > 0) log.info("removed temporary files left by a crash", { files: removed });
@@ -49,18 +62,29 @@ export async function removeLeftovers(deps: { db: Db; config: Config }): Promise
     const rows = await deps.db.select({
       questionId: questionAnswers.questionId,
       status: questionAnswers.status,
+      stagingArea: questionAnswers.stagingArea,
     }).from(questionAnswers).where(eq(questionAnswers.interviewId, interviewId));
-    const status = new Map(rows.map((row) => [row.questionId, row.status]));
+    const byQuestion = new Map(rows.map((row) => [row.questionId, row]));
     for (const { questionId } of answers) {
-      const current = status.get(questionId);
-      if (current !== undefined && STAGING_IN_USE.has(current)) continue;
+      const row = byQuestion.get(questionId);
+      const handedOver = row !== undefined && deps.stagingArea !== undefined &&
+        stagingHeldElsewhere(row.stagingArea, deps.stagingArea);
+      if (row && STAGING_IN_USE.has(row.status) && !handedOver) continue;
       await removeStaging(dataDir, interviewId, questionId);
-      log.info("removed the staged recordings of an answer that is over", {
-        interview_id: interviewId,
-        question_id: questionId,
-        status: current ?? "deleted",
-      });
+      log.info(
+        handedOver
+          ? "removed staged recordings another instance took over"
+          : "removed the staged recordings of an answer that is over",
+        { interview_id: interviewId, question_id: questionId, status: row?.status ?? "deleted" },
+      );
     }
+  }
+  if (!deps.store) return;
+  const handoffs = await removeLeftoverHandoffs(deps.db, deps.store);
+  if (handoffs.length > 0) {
+    log.info("removed hand-offs nobody will take from the object store", {
+      answers: handoffs.map((answer) => `${answer.interviewId}/${answer.questionId}`),
+    });
   }
 }
 
@@ -151,7 +175,7 @@ export async function sweep(
 
 /** Runs {@link sweep} every `intervalMs` until stopped. */
 export function startSweeper(
-  deps: Parameters<typeof sweep>[0],
+  deps: Parameters<typeof sweep>[0] & Parameters<typeof removeLeftovers>[0],
   intervalMs = 2000,
 ): { stop(): Promise<void> } {
   let passes = 0;

@@ -14,8 +14,16 @@ import { summaryPage } from "../db/performance.ts";
 import { findUserById } from "../db/users.ts";
 import { userTypes } from "../db/schema.ts";
 import { gradeForScore } from "../ai/grading.ts";
-import { renderReportPdf, ReportBusyError } from "../documents/report_pdf.ts";
+import {
+  renderReportPdf,
+  REPORT_LAYOUT_VERSION,
+  ReportBusyError,
+  type ReportDocument,
+} from "../documents/report_pdf.ts";
 import { createAccessAudit, interviewDetails } from "../http/audit.ts";
+import type { ObjectStore } from "../media/object_store.ts";
+import { sha256Hex } from "../media/storage.ts";
+import { log } from "../log.ts";
 
 const interviewStatus = z.enum(["in_progress", "completed", "abandoned"]);
 
@@ -69,6 +77,39 @@ const detailsOut = z.object({
   }),
   questions: z.array(questionAnswerOut),
 });
+
+/**
+ * Folder of interview `interviewId`'s stored report PDFs in the object
+ * store: `reports/<interview_id>/<sha256 of what the PDF shows>.pdf`.
+ */
+export function reportKeyPrefix(interviewId: number): string {
+  return `reports/${interviewId}/`;
+}
+
+/**
+ * Stores a rendered report under `key` and deletes the interview's older
+ * ones. A store that fails only costs a render next time, so the request
+ * that rendered it is still answered.
+ */
+async function storeReport(
+  store: ObjectStore,
+  interviewId: number,
+  key: string,
+  pdf: Uint8Array,
+): Promise<void> {
+  try {
+    await store.put(key, pdf);
+    for (const old of await store.list(reportKeyPrefix(interviewId))) {
+      if (old !== key) await store.delete(old);
+    }
+  } catch (error) {
+    log.warn("could not store a report PDF; it is rendered again next time", {
+      interview_id: interviewId,
+      key,
+      error: String(error),
+    });
+  }
+}
 
 function gradeOf(averageScore: number | null): string | null {
   return averageScore === null ? null : gradeForScore(averageScore);
@@ -209,7 +250,7 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
     ]);
     const average = stats.get(interview.id)?.averageScore ?? null;
     const transcripts = await transcriptsOf(db, questions.map((q) => q.id));
-    const pdf = await renderReportPdf({
+    const document: ReportDocument = {
       interviewName: interview.interviewName,
       username: owner?.username ?? "",
       completedAt: interview.completedAt,
@@ -225,15 +266,28 @@ export function registerPerformanceRoutes(api: Api, deps: AppDeps): void {
         answer: q.answerText ??
           (transcripts.get(q.id)?.map((segment) => segment.text).join(" ") || null),
       })),
-    }).catch((error) => {
+    };
+    const headers = {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="interview-${interview.id}-report.pdf"`,
+    };
+    // Keyed by what the PDF shows and how it is laid out: a stored one is served as long as
+    // neither changed (a renamed candidate, a rescored answer, a new layout), so each report is
+    // laid out once.
+    const key = `${reportKeyPrefix(interview.id)}${await sha256Hex(
+      new TextEncoder().encode(JSON.stringify({ layout: REPORT_LAYOUT_VERSION, document })),
+    )}.pdf`;
+    const stored = await deps.store.get(key);
+    if (stored) {
+      return c.body(stored.body, 200, { ...headers, "content-length": String(stored.size) });
+    }
+    const pdf = await renderReportPdf(document).catch((error) => {
       if (error instanceof ReportBusyError) {
         throw new HttpError(503, error.message, { "retry-after": "5" });
       }
       throw error;
     });
-    return c.body(pdf.slice().buffer, 200, {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="interview-${interview.id}-report.pdf"`,
-    });
+    await storeReport(deps.store, interview.id, key, pdf);
+    return c.body(pdf.slice().buffer, 200, headers);
   });
 }

@@ -1,9 +1,9 @@
 /**
  * Recordings of answers, served with Range requests so players can seek.
+ * They are read from the object store (`STORAGE`), through this server.
  *
  * @module
  */
-import { join } from "node:path";
 import { z } from "zod";
 import type { Api } from "../http/api.ts";
 import type { AppDeps } from "../http/deps.ts";
@@ -13,6 +13,7 @@ import { idParam } from "../http/schemas.ts";
 import { findQuestion, type QuestionAnswerRow } from "../db/interviews.ts";
 import { userTypes } from "../db/schema.ts";
 import { createAccessAudit } from "../http/audit.ts";
+import { RangeNotSatisfiableError, type StoredObject } from "../media/object_store.ts";
 
 const kinds = ["camera", "screen", "audio", "combined", "wav"] as const;
 /** A kind of recording an answer may have. */
@@ -30,7 +31,7 @@ const contentTypes: Record<Kind, string> = {
   wav: "audio/wav",
 };
 
-/** Where recording `kind` of an answer is kept, relative to DATA_DIR; null when there is none. */
+/** The object store key of recording `kind` of an answer; null when there is none. */
 export function recordingPathOf(row: QuestionAnswerRow, kind: Kind): string | null {
   switch (kind) {
     case "camera":
@@ -112,62 +113,50 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
     if (!relative) {
       throw new HttpError(404, `There is no ${params.kind} recording for this question.`);
     }
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(join(deps.config.DATA_DIR, relative), { read: true });
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        throw new HttpError(404, "The recording file is missing on the server.");
-      }
-      throw error;
-    }
-    const size = (await file.stat()).size;
-    try {
-      await audit.view(c, user, {
-        action: "view_recording",
-        targetType: "recording",
-        targetId: `${interview.id}/${params.question_id}/${params.kind}`,
-        interviewId: interview.id,
-        candidateId: interview.userId,
-      });
-    } catch (error) {
-      // An unrecorded view must not happen, and the file must not stay open.
-      file.close();
-      throw error;
-    }
+    // Bytes go through this server, not a presigned bucket URL: a URL the
+    // bucket serves would bypass the visibility check above and the audit
+    // entry below, and would stay valid after access is taken away.
+    const stored = await deps.store.stat(relative);
+    if (!stored) throw new HttpError(404, "The recording file is missing on the server.");
+    const size = stored.size;
+    // Recorded before any byte is sent: an unrecorded view must not happen.
+    await audit.view(c, user, {
+      action: "view_recording",
+      targetType: "recording",
+      targetId: `${interview.id}/${params.question_id}/${params.kind}`,
+      interviewId: interview.id,
+      candidateId: interview.userId,
+    });
     const headers: Record<string, string> = {
       "content-type": contentTypes[params.kind],
       "accept-ranges": "bytes",
       "cache-control": "private, max-age=3600",
     };
-    const range = parseRange(c.req.header("range"), size);
-    if (range === "invalid") {
-      file.close();
-      throw new HttpError(416, `The requested range is outside the ${size}-byte file.`, {
-        "content-range": `bytes */${size}`,
+    const unsatisfiable = (total: number) =>
+      new HttpError(416, `The requested range is outside the ${total}-byte file.`, {
+        "content-range": `bytes */${total}`,
       });
+    const range = parseRange(c.req.header("range"), size);
+    if (range === "invalid") throw unsatisfiable(size);
+    let object: StoredObject | null;
+    try {
+      object = await deps.store.get(relative, range ?? undefined);
+    } catch (error) {
+      // The object changed between stat and get (e.g. shortened): its new size decides.
+      if (error instanceof RangeNotSatisfiableError) {
+        throw unsatisfiable((await deps.store.stat(relative))?.size ?? 0);
+      }
+      throw error;
     }
+    if (!object) throw new HttpError(404, "The recording file is missing on the server.");
+    const length = object.end - object.start + 1;
     if (range === null) {
-      return c.body(file.readable, 200, { ...headers, "content-length": String(size) });
+      return c.body(object.body, 200, { ...headers, "content-length": String(length) });
     }
-    await file.seek(range.start, Deno.SeekMode.Start);
-    const length = range.end - range.start + 1;
-    let left = length;
-    const body = file.readable.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          if (left <= 0) return;
-          const part = chunk.subarray(0, left);
-          left -= part.byteLength;
-          controller.enqueue(part);
-          if (left === 0) controller.terminate();
-        },
-      }),
-    );
-    return c.body(body, 206, {
+    return c.body(object.body, 206, {
       ...headers,
       "content-length": String(length),
-      "content-range": `bytes ${range.start}-${range.end}/${size}`,
+      "content-range": `bytes ${object.start}-${object.end}/${object.size}`,
     });
   });
 }

@@ -117,6 +117,30 @@ for (const kind of kinds) {
     assert.deepEqual(tail, bytes.subarray(5 * 1024 * 1024 - 3, 6 * 1024 * 1024));
   });
 
+  Deno.test(`${kind}: moveFile stores a local file over 5 MiB and removes it`, async () => {
+    const { store } = await freshStore(kind);
+    const bytes = patterned(6 * 1024 * 1024 + 3);
+    const local = join(await testDataDir(), "camera.webm");
+    await Deno.writeFile(local, bytes);
+    await store.moveFile("recordings/1/1/camera.webm", local);
+    await assert.rejects(Deno.stat(local), Deno.errors.NotFound, "the local file was kept");
+    assert.deepEqual(await readObject(store, "recordings/1/1/camera.webm"), bytes);
+    assert.deepEqual(await store.list(""), ["recordings/1/1/camera.webm"]);
+  });
+
+  Deno.test(`${kind}: a moveFile that fails keeps the local file`, async () => {
+    const { store } = await freshStore(kind);
+    const local = join(await testDataDir(), "audio.wav");
+    await Deno.writeFile(local, patterned(100));
+    await assert.rejects(() => store.moveFile("../escape.wav", local), /object key/);
+    await assert.rejects(
+      () => store.moveFile("recordings/1/1/audio.wav", `${local}.missing`),
+      Deno.errors.NotFound,
+    );
+    assert.deepEqual(await Deno.readFile(local), patterned(100));
+    assert.deepEqual(await store.list(""), []);
+  });
+
   Deno.test(`${kind}: a failed stream leaves nothing under its key`, async () => {
     const { store } = await freshStore(kind);
     const failing = new ReadableStream<Uint8Array>({
@@ -148,6 +172,33 @@ Deno.test("fs: files are 0600 and no temporary file is left", async () => {
   }
   const names = await Array.fromAsync(Deno.readDir(join(dataDir, "uploads/jd/1")), (e) => e.name);
   assert.deepEqual(names.sort(), ["a.txt", "b.txt"]);
+});
+
+Deno.test("fs: moveFile renames within DATA_DIR, 0600; from another file system it copies", async () => {
+  if (Deno.build.os === "windows") return;
+  const { store, dataDir } = await freshStore("fs");
+  const local = join(dataDir, "recordings/1/1/staging/out/camera.webm");
+  await Deno.mkdir(join(local, ".."), { recursive: true });
+  await Deno.writeFile(local, patterned(10), { mode: 0o644 });
+  const inode = (await Deno.stat(local)).ino;
+  await store.moveFile("recordings/1/1/camera.webm", local);
+  const stored = await Deno.stat(join(dataDir, "recordings/1/1/camera.webm"));
+  assert.equal(stored.ino, inode, "the same file, renamed rather than copied");
+  assert.equal(stored.mode! & 0o777, 0o600);
+  await assert.rejects(Deno.stat(local), Deno.errors.NotFound);
+
+  // /dev/shm is a file system of its own on Linux: rename fails with EXDEV there.
+  const elsewhere = await Deno.makeTempDir({ dir: "/dev/shm" }).catch(() => null);
+  if (!elsewhere) return;
+  try {
+    const outside = join(elsewhere, "audio.wav");
+    await Deno.writeFile(outside, patterned(20));
+    await store.moveFile("recordings/1/1/audio.wav", outside);
+    assert.deepEqual(await readObject(store, "recordings/1/1/audio.wav"), patterned(20));
+    await assert.rejects(Deno.stat(outside), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(elsewhere, { recursive: true });
+  }
 });
 
 Deno.test("STORAGE=s3 without a bucket or credentials stops the start with one line", () => {

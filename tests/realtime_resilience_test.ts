@@ -4,89 +4,26 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InterviewClient } from "../realtime/client.ts";
-import type { StreamName } from "../realtime/frame.ts";
-import { FfmpegPool } from "../media/ffmpeg.ts";
-import { makeLiveWebm, splitIntoChunks } from "./fixtures/media.ts";
+import { splitIntoChunks } from "./fixtures/media.ts";
 import { readWebmLayout } from "./fixtures/webm.ts";
 import { startLiveServer } from "./helpers/live_server.ts";
 import { testDataDir } from "./helpers/app.ts";
 import { startTcpProxy } from "./helpers/tcp_proxy.ts";
 import { type ServiceProcess, startProcess } from "./helpers/service_process.ts";
 import { RawPeer } from "./helpers/raw_peer.ts";
+import {
+  freePort,
+  kill,
+  liveTest,
+  media,
+  newInterview,
+  sendAll,
+  serviceEnv,
+  stagedBytes,
+} from "./helpers/live_interview.ts";
 import { eq } from "drizzle-orm";
 import { openPostgres } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-
-const JD = "Site reliability engineer: Kubernetes, Terraform, PostgreSQL, Prometheus, Linux.";
-
-function liveTest(name: string, fn: () => Promise<void>, ignore = false): void {
-  Deno.test({ name, fn, ignore, sanitizeOps: false, sanitizeResources: false });
-}
-
-const pool = new FfmpegPool({ concurrency: 2 });
-let recordings: Promise<{ camera: Uint8Array; audio: Uint8Array }> | undefined;
-function media() {
-  recordings ??= Promise.all([
-    makeLiveWebm(pool, { seconds: 4, video: true, audio: false }),
-    makeLiveWebm(pool, { seconds: 4, video: false, audio: true }),
-  ]).then(([camera, audio]) => ({ camera, audio }));
-  return recordings;
-}
-
-/** Signs up over HTTP, uploads a JD and starts a one-question interview. */
-async function newInterview(
-  base: string,
-  username: string,
-): Promise<{ token: string; interviewId: number }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(base + path, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const json = await response.json();
-    assert.ok(response.ok, `${path}: ${JSON.stringify(json)}`);
-    return json;
-  };
-  const { access_token: token } = await post("/auth/signup", {
-    username,
-    password: "resilient-password",
-  });
-  await post("/jd_resume/upload_jd", { text: JD }, token);
-  const { interview_id: interviewId } = await post("/interview/start_interview", {
-    interview_name: "Resilience",
-    question_count: 1,
-  }, token);
-  return { token, interviewId };
-}
-
-/** Queues every chunk of `bytes` on `stream`; `between` runs after each chunk is queued. */
-async function sendAll(
-  client: InterviewClient,
-  stream: StreamName,
-  bytes: Uint8Array,
-  between: (index: number) => Promise<void> = () => Promise.resolve(),
-) {
-  const chunks = splitIntoChunks(bytes, [8 * 1024]);
-  for (let i = 0; i < chunks.length; i++) {
-    await client.sendChunk(1, stream, chunks[i]);
-    await between(i);
-  }
-}
-
-async function stagedBytes(dataDir: string, interviewId: number, stream: StreamName) {
-  return await Deno.readFile(join(dataDir, `recordings/${interviewId}/1/staging/${stream}.raw`));
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 liveTest(
   "a connection cut mid-answer resumes and the recording arrives byte for byte",
@@ -223,24 +160,6 @@ liveTest("a reloaded page can finish the answer at once with what was saved", as
     await server.stop();
   }
 });
-
-/** Environment for server processes of these tests; on PostgreSQL when the suite is. */
-function serviceEnv(dataDir: string, port: number): Record<string, string> {
-  return {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    JWT_SECRET: "resilience-test-secret-that-is-long-enough-1234",
-    DATABASE_URL: Deno.env.get("TEST_DATABASE_URL") ?? "",
-    LOG_LEVEL: "info",
-  };
-}
-
-async function kill(process: ServiceProcess): Promise<void> {
-  try {
-    process.child.kill("SIGKILL");
-  } catch { /* already gone */ }
-  await process.child.status;
-}
 
 liveTest(
   "a server killed with SIGKILL mid-answer and restarted loses nothing the client sent",

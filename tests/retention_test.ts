@@ -3,7 +3,7 @@
 // and everything else of the answer stays. Rows are back-dated instead of
 // moving a clock.
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { parseConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
@@ -16,26 +16,27 @@ import {
   transcriptSegments,
 } from "../db/schema.ts";
 import { outputPath, StreamWriter } from "../media/recordings.ts";
-import { writeFileAtomic } from "../media/storage.ts";
 import { removeExpiredRecordings, RETENTION_JOB } from "../jobs/retention.ts";
 import { startLiveRuntime } from "../realtime/runtime.ts";
-import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
+import { dbTest, setupStorageApp, type TestApp } from "./helpers/app.ts";
+import { breakStore, storedAndLocalFiles } from "./helpers/storage.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS);
 
-/** Every file under `dir`, relative to it, sorted. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const visit = async (path: string): Promise<void> => {
-    for await (const entry of Deno.readDir(path)) {
-      const child = join(path, entry.name);
-      if (entry.isDirectory) await visit(child);
-      else found.push(relative(dir, child));
-    }
+/** Every recording left: objects in the app's store and files staged on local disk. */
+async function recordingsLeft(t: TestApp): Promise<string[]> {
+  return await storedAndLocalFiles(t.deps.store, t.deps.config.DATA_DIR, ["recordings/"]);
+}
+
+/** What retention needs of the app: its database, `DATA_DIR` and object store. */
+function retentionDeps(t: TestApp, retentionDays = 30) {
+  return {
+    db: t.deps.database.db,
+    dataDir: t.deps.config.DATA_DIR,
+    store: t.deps.store,
+    retentionDays,
   };
-  await visit(dir);
-  return found.sort();
 }
 
 /** An interview of `userId` with `status`, ended (or, in progress, started) `ageDays` ago. */
@@ -61,7 +62,7 @@ async function interview(
 }
 
 /**
- * A final answer with finalized recordings of `files` on disk, a transcript
+ * A final answer with finalized recordings of `files` in the object store, a transcript
  * fragment, a score and a remark; or, for a status still in progress, a
  * staged camera stream and no finalized files.
  */
@@ -88,8 +89,8 @@ async function answer(
     combined: files.includes("combined") ? path("combined.webm") : null,
     wav: files.includes("wav") ? path("audio.wav") : null,
   };
-  for (const relativePath of Object.values(paths)) {
-    if (relativePath) await writeFileAtomic(dataDir, relativePath, new Uint8Array([1, 2, 3]));
+  for (const key of Object.values(paths)) {
+    if (key) await t.deps.store.put(key, new Uint8Array([1, 2, 3]));
   }
   const final = input.status === "ANSWERED" || input.status === "FAILED";
   if (!final) {
@@ -179,7 +180,7 @@ async function scenario(t: TestApp) {
   return { candidate, old, oldAnswered, oldFailed, abandoned, recent, running };
 }
 
-/** What must be left under DATA_DIR after the old interview's recordings went. */
+/** What must be left in the store and under DATA_DIR after the old interview's recordings went. */
 function keptFiles(s: Awaited<ReturnType<typeof scenario>>): string[] {
   return [
     `recordings/${s.abandoned}/1/staging/camera.part`,
@@ -211,18 +212,20 @@ dbTest("RECORDING_RETENTION_DAYS is unset by default and an integer of at least 
 dbTest(
   "old recordings are deleted; scores, transcripts and newer or running answers stay",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const { db } = t.deps.database;
     const dataDir = t.deps.config.DATA_DIR;
     const s = await scenario(t);
     const before = await db.select().from(questionAnswers);
+    assert.equal((await t.deps.store.list(`recordings/${s.old}/`)).length, 6);
 
-    const outcome = await removeExpiredRecordings({ db, dataDir, retentionDays: 30 });
+    const outcome = await removeExpiredRecordings(retentionDeps(t));
     assert.deepEqual(
       { answers: outcome.answers, interviews: outcome.interviews, files: outcome.files },
       { answers: 2, interviews: 1, files: 6 },
     );
-    assert.deepEqual(await filesUnder(dataDir), keptFiles(s));
+    assert.deepEqual(await recordingsLeft(t), keptFiles(s));
+    assert.deepEqual(await t.deps.store.list(`recordings/${s.old}/`), []);
     await assert.rejects(Deno.stat(join(dataDir, `recordings/${s.old}`)), Deno.errors.NotFound);
 
     const after = new Map((await db.select().from(questionAnswers)).map((row) => [row.id, row]));
@@ -250,17 +253,16 @@ dbTest(
     const [oldInterview] = await db.select().from(interviews).where(eq(interviews.id, s.old));
     assert.equal(oldInterview.report?.summary, "Solid.");
 
-    const again = await removeExpiredRecordings({ db, dataDir, retentionDays: 30 });
+    const again = await removeExpiredRecordings(retentionDeps(t));
     assert.equal(again.answers, 0, "a second run finds nothing to do");
-    assert.deepEqual(await filesUnder(dataDir), keptFiles(s));
+    assert.deepEqual(await recordingsLeft(t), keptFiles(s));
   },
 );
 
 dbTest("the recordings route answers 410 for a deleted recording; details say so", async () => {
-  const t = await setupApp();
-  const { db } = t.deps.database;
+  const t = await setupStorageApp();
   const s = await scenario(t);
-  await removeExpiredRecordings({ db, dataDir: t.deps.config.DATA_DIR, retentionDays: 30 });
+  await removeExpiredRecordings(retentionDeps(t));
   const token = s.candidate.token;
 
   const gone = await t.request("GET", `/interview/${s.old}/questions/1/recordings/camera`, {
@@ -298,7 +300,7 @@ dbTest("the recordings route answers 410 for a deleted recording; details say so
 dbTest(
   "without RECORDING_RETENTION_DAYS no retention job is queued and nothing is deleted",
   async () => {
-    const t = await setupApp();
+    const t = await setupStorageApp();
     const { database, config, engine } = t.deps;
     const s = await scenario(t);
     const runtime = await startLiveRuntime(config, database, engine, t.deps.metrics, t.deps.store);
@@ -310,14 +312,14 @@ dbTest(
       await runtime.stop();
     }
     assert.deepEqual(await database.db.select().from(jobs).where(eq(jobs.kind, RETENTION_JOB)), []);
-    const files = await filesUnder(config.DATA_DIR);
+    const files = await recordingsLeft(t);
     for (const kept of keptFiles(s)) assert.ok(files.includes(kept), kept);
     assert.ok(files.includes(`recordings/${s.old}/1/camera.webm`));
   },
 );
 
 dbTest("two instances run each hour's retention job once and audit it once", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const { database, engine } = t.deps;
   const { db } = database;
   const s = await scenario(t);
@@ -338,7 +340,7 @@ dbTest("two instances run each hour's retention job once and audit it once", asy
   const runs = await db.select().from(jobs).where(eq(jobs.kind, RETENTION_JOB));
   assert.equal(runs.length, 1, "one job for the hour, whichever instance queued it first");
   assert.equal(runs[0].attempts, 1);
-  assert.deepEqual(await filesUnder(config.DATA_DIR), keptFiles(s));
+  assert.deepEqual(await recordingsLeft(t), keptFiles(s));
 
   const entries = await db.select().from(auditLog);
   assert.equal(entries.length, 1);
@@ -360,16 +362,15 @@ dbTest("two instances run each hour's retention job once and audit it once", asy
 });
 
 dbTest("two runs at once remove each recording once and count each answer once", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const { db } = t.deps.database;
-  const dataDir = t.deps.config.DATA_DIR;
   const s = await scenario(t);
   const runs = await Promise.all([
-    removeExpiredRecordings({ db, dataDir, retentionDays: 30 }),
-    removeExpiredRecordings({ db, dataDir, retentionDays: 30 }),
+    removeExpiredRecordings(retentionDeps(t)),
+    removeExpiredRecordings(retentionDeps(t)),
   ]);
   assert.equal(runs[0].answers + runs[1].answers, 2);
-  assert.deepEqual(await filesUnder(dataDir), keptFiles(s));
+  assert.deepEqual(await recordingsLeft(t), keptFiles(s));
   const marked = await db.select().from(questionAnswers).where(
     eq(questionAnswers.interviewId, s.old),
   );
@@ -377,9 +378,8 @@ dbTest("two runs at once remove each recording once and count each answer once",
 });
 
 dbTest("a backlog larger than a batch is removed completely in one run", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const { db } = t.deps.database;
-  const dataDir = t.deps.config.DATA_DIR;
   const candidate = await t.user("candidate");
   const old = await interview(db, candidate.id, "completed", 400);
   const count = 250;
@@ -392,25 +392,24 @@ dbTest("a backlog larger than a batch is removed completely in one run", async (
       files: ["camera"],
     });
   }
-  const outcome = await removeExpiredRecordings({ db, dataDir, retentionDays: 365 });
+  const outcome = await removeExpiredRecordings(retentionDeps(t, 365));
   assert.equal(outcome.answers, count);
   assert.equal(outcome.files, count);
-  assert.deepEqual(await filesUnder(dataDir), []);
+  assert.deepEqual(await recordingsLeft(t), []);
 });
 
 dbTest("an answer whose files cannot be removed is kept and does not stop the others", async () => {
-  const t = await setupApp();
+  const t = await setupStorageApp();
   const { db } = t.deps.database;
-  const dataDir = t.deps.config.DATA_DIR;
   const s = await scenario(t);
-  // A folder where the FAILED answer's camera file should be cannot be removed as a file.
-  const stuck = join(dataDir, outputPath(s.old, 2, "camera.webm"));
-  await Deno.remove(stuck);
-  await Deno.mkdir(stuck);
-  await Deno.writeTextFile(join(stuck, "inside"), "x");
-  const outcome = await removeExpiredRecordings({ db, dataDir, retentionDays: 30 });
+  // The store refuses to delete the FAILED answer's camera recording.
+  const stuck = outputPath(s.old, 2, "camera.webm");
+  const broken = breakStore(t.deps.store, "delete", (key) => key === stuck);
+  const outcome = await removeExpiredRecordings(retentionDeps(t));
+  assert.deepEqual(broken.calls, [stuck]);
   assert.equal(outcome.answers, 1);
   assert.equal(outcome.failed, 1);
+  assert.ok(await t.deps.store.stat(stuck), "the refused recording is still stored");
   const [failed] = await db.select().from(questionAnswers).where(
     eq(questionAnswers.id, s.oldFailed),
   );
@@ -420,4 +419,11 @@ dbTest("an answer whose files cannot be removed is kept and does not stop the ot
     eq(questionAnswers.id, s.oldAnswered),
   );
   assert.equal(answered.recordingsRemovedReason, "retention");
+
+  // The next run, with the store working again, finishes what was left.
+  broken.on = false;
+  const next = await removeExpiredRecordings(retentionDeps(t));
+  assert.deepEqual([next.answers, next.failed], [1, 0]);
+  assert.equal(await t.deps.store.stat(stuck), null);
+  assert.deepEqual(await recordingsLeft(t), keptFiles(s));
 });

@@ -5,14 +5,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseConfig } from "../../config.ts";
 import { interviews, questionAnswers } from "../../db/schema.ts";
-import { InterviewClient } from "../../realtime/client.ts";
 import { createLocalBus } from "../../realtime/event_bus.ts";
 import { startSweeper } from "../../realtime/sweeper.ts";
 import { startService } from "../../service.ts";
-import { createCandidate, startInterview } from "../../bench/api.ts";
+import { createCandidate } from "../../bench/api.ts";
 import { FfmpegPool } from "../../media/ffmpeg.ts";
 import { makeLiveWebm } from "../fixtures/media.ts";
 import { dbTest, setupApp, testDataDir } from "../helpers/app.ts";
+import { recordAnswer } from "../helpers/candidate_data.ts";
+import { testStorageEnv } from "../helpers/storage.ts";
+import { filesBelow } from "../../media/storage.ts";
 import { startLiveServer } from "../helpers/live_server.ts";
 import { type RecordedFile, startLlmServer, transcriptionReply } from "../fixtures/llm_server.ts";
 import { attacks, BIG_ANSWER_BYTES, recordBigAnswer } from "./attacks/media.ts";
@@ -29,44 +31,12 @@ async function walk(dir: string, relative = ""): Promise<{ path: string; mode: n
   return found;
 }
 
-/**
- * Records one small answer (camera bytes as given) and waits for its outcome;
- * an empty `transcript` sends none, as a browser without speech recognition.
- */
-async function recordAnswer(base: string, camera: Uint8Array, transcript: string) {
-  const token = await createCandidate(base, `rec${crypto.randomUUID().slice(0, 8)}`);
-  const interviewId = await startInterview(base, token, "Recorded");
-  const client = new InterviewClient({
-    url: `${base.replace(/^http/, "ws")}/realtime/interviews/${interviewId}`,
-    token,
-  });
-  try {
-    const questionId = (await client.connect()).question!.question_id;
-    await client.startAnswer(questionId, ["camera"], { camera: "video/webm" });
-    await client.sendChunk(questionId, "camera", camera);
-    if (transcript) {
-      client.sendTranscript({
-        question_id: questionId,
-        text: transcript,
-        is_final: true,
-        start_ms: 0,
-        end_ms: 900,
-      });
-    }
-    await client.endStream(questionId, "camera");
-    const finalized = client.waitFor("finalized", undefined, 60_000);
-    await client.endAnswer(questionId);
-    return { interviewId, questionId, token, question: (await finalized).question };
-  } finally {
-    client.close();
-  }
-}
-
 dbTest("big-answer: finalizing a large answer does not hold it in memory", async () => {
   assert.equal(attacks[0].name, "big-answer");
-  const server = await startLiveServer();
+  // On the test S3 server when there is one: the upload to the bucket is streamed too.
+  const server = await startLiveServer(await testStorageEnv());
   // One small answer first: compiling ffmpeg's 32 MB wasm costs memory once per process.
-  await recordAnswer(server.base, await recordedCamera(), "A warm-up answer.");
+  await recordAnswer(server.base, { camera: await recordedCamera() }, "A warm-up answer.");
   const watch = watchHealth(server.base);
   try {
     // Only finalization is measured: the upload's garbage (client and server in one process)
@@ -82,8 +52,8 @@ dbTest("big-answer: finalizing a large answer does not hold it in memory", async
     assertStayedHealthy("big-answer", await watch.stop());
     assert.equal(question.status, "ANSWERED", String(question.failure_reason));
     const dataDir = server.deps.config.DATA_DIR;
-    const camera = await Deno.stat(join(dataDir, String(question.camera_recording_path)));
-    assert.ok(camera.size > bytes * 0.9, `camera.webm has ${camera.size} bytes`);
+    const camera = await server.deps.store.stat(String(question.camera_recording_path));
+    assert.ok(camera && camera.size > bytes * 0.9, `camera.webm has ${camera?.size} bytes`);
     // Held in memory, the answer was there at least three times (read, copied to the worker,
     // written into ffmpeg's memory); streamed, the growth is one ffmpeg instance's, about 80 MB
     // here whatever the answer's size.
@@ -92,7 +62,7 @@ dbTest("big-answer: finalizing a large answer does not hold it in memory", async
       grewMb < 0.75 * bytes / 1e6,
       `memory grew by ${Math.round(grewMb)} MB finalizing a ${bytes / 1e6} MB answer`,
     );
-    const left = (await walk(join(dataDir, "recordings"))).map((entry) => entry.path);
+    const left = await filesBelow(dataDir, "recordings");
     assert.ok(!left.some((path) => path.includes("staging")), `staging left: ${left}`);
     assert.ok(!left.some((path) => path.endsWith(".tmp")), `temporary files left: ${left}`);
   } finally {
@@ -102,12 +72,12 @@ dbTest("big-answer: finalizing a large answer does not hold it in memory", async
 });
 
 dbTest("a FAILED answer's staging is deleted; its reason and transcript stay", async () => {
-  const server = await startLiveServer();
+  const server = await startLiveServer(await testStorageEnv());
   try {
     const garbage = new Uint8Array(50_000).map((_, i) => (i * 7919) % 251);
     const { interviewId, questionId, token, question } = await recordAnswer(
       server.base,
-      garbage,
+      { camera: garbage },
       "My answer in words.",
     );
     assert.equal(question.status, "FAILED");
@@ -132,12 +102,13 @@ dbTest(
   async () => {
     const provider = startLlmServer(() => transcriptionReply("spoken words"));
     const server = await startLiveServer({
+      ...await testStorageEnv(),
       AI_TRANSCRIPTION_MODEL: "whisper-1",
       AI_TRANSCRIPTION_BASE_URL: provider.url,
       AI_TRANSCRIPTION_API_KEY: "sk-test",
     });
     try {
-      const { question } = await recordAnswer(server.base, await recordedCamera(), "");
+      const { question } = await recordAnswer(server.base, { camera: await recordedCamera() }, "");
       assert.equal(question.status, "ANSWERED", String(question.failure_reason));
       assert.equal(question.answer_text, "spoken words");
       const [request] = provider.requests;
@@ -274,7 +245,7 @@ Deno.test({
       assert.equal(upload.status, 201, await upload.text());
       const { question } = await recordAnswer(
         base,
-        await recordedCamera(),
+        { camera: await recordedCamera() },
         "An answer that is recorded.",
       );
       assert.equal(question.status, "ANSWERED", String(question.failure_reason));

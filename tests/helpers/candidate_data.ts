@@ -1,8 +1,9 @@
 /**
  * Seeds a candidate with everything an account can own (documents, an
- * interview with answers, recordings, transcripts, proctoring events, jobs,
- * event payloads, throttle rows), and lists what of it is left, for the
- * deletion and audit tests.
+ * interview with answers, recordings, a stored report PDF, transcripts,
+ * proctoring events, jobs, event payloads, throttle rows), and lists what
+ * of it is left, for the deletion and audit tests; and records a real
+ * answer over the realtime channel ({@linkcode recordAnswer}).
  *
  * @module
  */
@@ -21,8 +22,14 @@ import {
   users,
 } from "../../db/schema.ts";
 import { outputPath } from "../../media/recordings.ts";
-import { filesBelow, writeFileAtomic } from "../../media/storage.ts";
+import { writeFileAtomic } from "../../media/storage.ts";
 import { rowsOf } from "../../db/migrate.ts";
+import { reportKeyPrefix } from "../../routes/performance.ts";
+import { storedAndLocalFiles } from "./storage.ts";
+import { InterviewClient } from "../../realtime/client.ts";
+import type { StreamName } from "../../realtime/frame.ts";
+import { createCandidate, startInterview } from "../../bench/api.ts";
+import { splitIntoChunks } from "../fixtures/media.ts";
 
 const JD = "Backend engineer. Requirements: TypeScript, PostgreSQL and Redis. " +
   "You will design REST APIs and mentor junior engineers.";
@@ -43,13 +50,14 @@ export const RECORDING_BYTES = new Uint8Array(4096).fill(7);
 
 /**
  * Creates candidate `username` with documents, and one interview of two
- * answered questions whose first has a camera recording, a WAV and staged
- * chunks on disk, transcripts and a proctoring event; a report, a queued
- * report job, an event payload and a failed login from one address.
+ * answered questions whose first has a camera recording and a WAV in the
+ * app's object store and the second staged chunks on local disk,
+ * transcripts and a proctoring event; a report (its PDF downloaded once, so
+ * stored), a queued report job, an event payload and a failed login from
+ * one address.
  */
 export async function seedCandidate(t: TestApp, username: string): Promise<SeededCandidate> {
   const { db } = t.deps.database;
-  const dataDir = t.deps.config.DATA_DIR;
   const user = await t.user(username);
   const token = user.token;
   assert.equal(
@@ -77,10 +85,11 @@ export async function seedCandidate(t: TestApp, username: string): Promise<Seede
   }
   const camera = outputPath(interviewId, 1, "camera.webm");
   const wav = outputPath(interviewId, 1, "audio.wav");
-  await writeFileAtomic(dataDir, camera, RECORDING_BYTES);
-  await writeFileAtomic(dataDir, wav, new Uint8Array(64));
+  await t.deps.store.put(camera, RECORDING_BYTES);
+  await t.deps.store.put(wav, new Uint8Array(64));
+  // Staging is always on local disk, whatever STORAGE says.
   await writeFileAtomic(
-    dataDir,
+    t.deps.config.DATA_DIR,
     `recordings/${interviewId}/2/staging/audio.raw`,
     new Uint8Array(8),
   );
@@ -97,6 +106,12 @@ export async function seedCandidate(t: TestApp, username: string): Promise<Seede
       engine: "offline",
     },
   }).where(eq(interviews.id, interviewId));
+  const pdf = await t.request("GET", `/api/performance/details/${interviewId}/report.pdf`, {
+    token,
+  });
+  assert.equal(pdf.status, 200);
+  await pdf.body?.cancel();
+  assert.equal((await t.deps.store.list(reportKeyPrefix(interviewId))).length, 1);
   await db.insert(transcriptSegments).values({
     questionAnswerId: first.id,
     text: "I use indexes.",
@@ -178,14 +193,16 @@ export async function rowsLeft(
 }
 
 /**
- * Every stored file: uploaded documents in the app's object store (keys
- * `uploads/...`) and recordings under `DATA_DIR/recordings`, relative to `DATA_DIR`.
+ * Every stored file: uploaded documents, recordings and report PDFs in the
+ * app's object store (keys `uploads/...`, `recordings/...`, `reports/...`)
+ * and whatever is under the same folders of `DATA_DIR` (staging).
  */
 export async function filesUnder(t: TestApp): Promise<string[]> {
-  const dataDir = t.deps.config.DATA_DIR;
-  const found = await t.deps.store.list("uploads/");
-  found.push(...await filesBelow(dataDir, "recordings"));
-  return found.sort();
+  return await storedAndLocalFiles(t.deps.store, t.deps.config.DATA_DIR, [
+    "uploads/",
+    "recordings/",
+    "reports/",
+  ]);
 }
 
 /** The files of `filesUnder` that belong to user `userId` or interview `interviewId`. */
@@ -195,6 +212,67 @@ export function filesOf(
 ): string[] {
   return files.filter((path) =>
     path.startsWith(`recordings/${who.interviewId}/`) ||
+    path.startsWith(reportKeyPrefix(who.interviewId)) ||
     new RegExp(`^uploads/[a-z]+/${who.userId}/`).test(path)
   );
+}
+
+const mimeTypes: Record<StreamName, string> = {
+  camera: "video/webm",
+  screen: "video/webm",
+  audio: "audio/webm",
+};
+
+/**
+ * Signs up a new candidate on the server at `base`, starts a one-question
+ * interview and records its answer over the realtime channel as a browser
+ * does: each of `streams` (the bytes of a live WebM) in 64 KiB chunks, then
+ * waits until the answer is finalized. An empty `transcript` sends none, as
+ * a browser without speech recognition.
+ */
+export async function recordAnswer(
+  base: string,
+  streams: Partial<Record<StreamName, Uint8Array>>,
+  transcript: string,
+): Promise<{
+  interviewId: number;
+  questionId: number;
+  token: string;
+  question: Record<string, unknown>;
+}> {
+  const token = await createCandidate(base, `rec${crypto.randomUUID().slice(0, 8)}`);
+  const interviewId = await startInterview(base, token, "Recorded");
+  const client = new InterviewClient({
+    url: `${base.replace(/^http/, "ws")}/realtime/interviews/${interviewId}`,
+    token,
+  });
+  try {
+    const questionId = (await client.connect()).question!.question_id;
+    const names = Object.keys(streams) as StreamName[];
+    await client.startAnswer(
+      questionId,
+      names,
+      Object.fromEntries(names.map((n) => [n, mimeTypes[n]])),
+    );
+    for (const name of names) {
+      for (const chunk of splitIntoChunks(streams[name]!, [64 * 1024])) {
+        await client.sendChunk(questionId, name, chunk);
+      }
+    }
+    if (transcript) {
+      client.sendTranscript({
+        question_id: questionId,
+        text: transcript,
+        is_final: true,
+        start_ms: 0,
+        end_ms: 900,
+      });
+    }
+    for (const name of names) await client.endStream(questionId, name);
+    const finalized = client.waitFor("finalized", undefined, 60_000);
+    await client.endAnswer(questionId);
+    return { interviewId, questionId, token, question: (await finalized).question };
+  } finally {
+    client.close();
+  }
 }
