@@ -6,7 +6,6 @@
  *
  * @module
  */
-import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { InterviewClient } from "../../realtime/client.ts";
 import type { StreamName } from "../../realtime/frame.ts";
@@ -40,35 +39,43 @@ export function media(): Promise<{ camera: Uint8Array; audio: Uint8Array }> {
   return recordings;
 }
 
+/** POSTs `body` as JSON (with `token` as bearer, if any) and returns the JSON reply; throws unless 2xx. */
+export async function postJson(
+  base: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(base + path, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
 /** Signs up over HTTP, uploads a JD and starts an interview of `questionCount` questions. */
 export async function newInterview(
   base: string,
   username: string,
   questionCount = 1,
 ): Promise<{ token: string; interviewId: number }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(base + path, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const json = await response.json();
-    assert.ok(response.ok, `${path}: ${JSON.stringify(json)}`);
-    return json;
-  };
-  const { access_token: token } = await post("/auth/signup", {
+  const signup = await postJson(base, "/auth/signup", {
     username,
     password: "resilient-password",
   });
-  await post("/jd_resume/upload_jd", { text: JD }, token);
-  const { interview_id: interviewId } = await post("/interview/start_interview", {
+  const token = signup.access_token as string;
+  await postJson(base, "/jd_resume/upload_jd", { text: JD }, token);
+  const started = await postJson(base, "/interview/start_interview", {
     interview_name: "Resilience",
     question_count: questionCount,
   }, token);
-  return { token, interviewId };
+  return { token, interviewId: started.interview_id as number };
 }
 
 /** The 8 KiB chunks the tests send a recording in. */

@@ -10,6 +10,7 @@ import { crc32 } from "node:zlib";
 import type { Attack, AttackSize, AttackTarget } from "./attack.ts";
 import { encodeFrame, sealFrame, type StreamName } from "../../../realtime/frame.ts";
 import { DeafPeer, RawPeer, type Received } from "../../helpers/raw_peer.ts";
+import { postJson } from "../../helpers/live_interview.ts";
 
 const JD = "Backend engineer: TypeScript, PostgreSQL, Kubernetes, Docker, Redis, AWS.";
 const WAIT_MS = 10_000;
@@ -23,36 +24,17 @@ export interface Candidate {
   url: string;
 }
 
-async function call(
-  base: string,
-  path: string,
-  body: unknown,
-  token?: string,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** Signs up a new candidate and starts a two-question interview. */
 export async function newCandidate(target: AttackTarget, name: string): Promise<Candidate> {
   const username = `${name}-${crypto.randomUUID().slice(0, 8)}`;
-  const signup = await call(target.base, "/auth/signup", {
+  const signup = await postJson(target.base, "/auth/signup", {
     username,
     password: `pw-${crypto.randomUUID()}`,
     user_type: "candidate",
   });
   const token = signup.access_token as string;
-  await call(target.base, "/jd_resume/upload_jd", { text: JD }, token);
-  const started = await call(target.base, "/interview/start_interview", {
+  await postJson(target.base, "/jd_resume/upload_jd", { text: JD }, token);
+  const started = await postJson(target.base, "/interview/start_interview", {
     interview_name: name,
     question_count: 2,
   }, token);
