@@ -201,9 +201,39 @@ export class StagingHandoff {
     this.unsubscribe = options.bus.subscribe((event) => this.onEvent(event));
   }
 
-  /** Reads (or creates) the staging area id of `options.dataDir` and listens for requests. */
+  /**
+   * Reads (or creates) the staging area id of `options.dataDir`, finishes
+   * hand-offs a crash of this area cut short, and listens for requests.
+   */
   static async start(options: StagingHandoffOptions): Promise<StagingHandoff> {
-    return new StagingHandoff(await stagingAreaId(options.dataDir), options);
+    const handoff = new StagingHandoff(await stagingAreaId(options.dataDir), options);
+    await handoff.recoverInterruptedMoves();
+    return handoff;
+  }
+
+  /**
+   * An answer left `moving:<this area>` by a crash would wait for a move
+   * nobody makes: it is in the store once its manifest was written (the
+   * last step of an upload), else still in this folder.
+   */
+  private async recoverInterruptedMoves(): Promise<void> {
+    const { db, store } = this.options;
+    const moving = MOVING + this.areaId;
+    const stuck = await db.select({
+      id: questionAnswers.id,
+      interviewId: questionAnswers.interviewId,
+      questionId: questionAnswers.questionId,
+    }).from(questionAnswers).where(eq(questionAnswers.stagingArea, moving));
+    for (const answer of stuck) {
+      const uploaded = (await store.stat(handoffPrefix(answer) + MANIFEST)) !== null;
+      await db.update(questionAnswers)
+        .set({ stagingArea: uploaded ? STAGING_IN_STORE : this.areaId })
+        .where(and(eq(questionAnswers.id, answer.id), eq(questionAnswers.stagingArea, moving)));
+      log.warn("finished a staging hand-off cut short by a crash", {
+        question_answer_id: answer.id,
+        now: uploaded ? "in the object store" : "back in this DATA_DIR",
+      });
+    }
   }
 
   /** Stops answering requests. */

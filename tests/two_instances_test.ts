@@ -235,6 +235,47 @@ dbTest("a flush on stop hands staging over unasked; the next claim needs no hold
   }
 });
 
+dbTest("a move cut short by a crash is finished when its area starts again", async () => {
+  const t = await setupApp();
+  const { a, b, dirA, dirB, store, bus } = await twoAreas(t, 5000);
+  try {
+    const db = t.deps.database.db;
+    const setMoving = (answer: StagedAnswerRef) =>
+      db.update(questionAnswers).set({ stagingArea: `moving:${a.areaId}` })
+        .where(eq(questionAnswers.id, answer.id));
+    // Crashed before its manifest was written: the staging is still in A's folder.
+    const notUploaded = await recordingAnswer(t);
+    await stage(a, dirA, notUploaded);
+    await setMoving(notUploaded);
+    // Crashed after the manifest: the staging is in the store.
+    const uploaded = await recordingAnswer(t);
+    await stage(a, dirA, uploaded);
+    assert.ok(await a.moveToStore(uploaded));
+    await setMoving(uploaded);
+    a.close();
+
+    const restarted = await StagingHandoff.start({
+      db,
+      dataDir: dirA,
+      store,
+      bus,
+      timeoutMs: 5000,
+    });
+    try {
+      assert.equal(await areaOf(t, notUploaded), a.areaId);
+      await assertStaged(dirA, notUploaded);
+      assert.equal(await areaOf(t, uploaded), STAGING_IN_STORE);
+      await b.claim(uploaded);
+      await assertStaged(dirB, uploaded);
+    } finally {
+      restarted.close();
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 dbTest("a claim times out when the holder is gone, and succeeds once it is back", async () => {
   const t = await setupApp();
   const { a, b, dirA, dirB, store, bus } = await twoAreas(t, 600);
