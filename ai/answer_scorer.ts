@@ -17,7 +17,11 @@
  *   answers without anything concrete, and answers about something else (one
  *   shared word is not enough to be on topic, unless it is a word of the
  *   question's own line and the answer also uses several words of the role's
- *   vocabulary, the nouns of its JD and resume).
+ *   vocabulary, the nouns of its JD and resume). Since round 4 the role's
+ *   vocabulary only counts in an answer of substance (numbers, an example,
+ *   the candidate's own actions in the simple past, or detailed vocabulary),
+ *   and a shared word only shows the subject in the question's sense: not a
+ *   unit of time, nor a verb of the same form as the question's noun.
  *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
@@ -263,16 +267,40 @@ function isPastVerb(token: Token): boolean {
 }
 
 /**
+ * Adverbs of habit: "I have always believed", "I've never lost" state a
+ * general claim about oneself, not something done on one occasion.
+ */
+const HABITUAL = new Set([
+  "always",
+  "never",
+  "ever",
+  "usually",
+  "often",
+  "generally",
+  "normally",
+  "typically",
+  "constantly",
+]);
+
+/**
  * Whether the candidate says what they did, in any trade: "I" or "we"
  * followed closely by a verb in the past tense ("I reconciled", "we
- * re-slotted", "I taught"). Present-tense habits ("I always try") do not count.
+ * re-slotted", "I taught"). Present-tense habits ("I always try") do not
+ * count, nor do claims of experience in the perfect ("I have scanned
+ * thousands of patients", "I've always believed"): a generic answer from
+ * someone in the trade reads that way, an account of one occasion in the
+ * simple past.
  */
 function reportsOwnActions(sentences: readonly Sentence[]): boolean {
   return sentences.some(({ tokens }) =>
-    tokens.some((token, i) =>
-      (token.lower === "i" || token.lower === "we") &&
-      tokens.slice(i + 1, i + 4).some(isPastVerb)
-    )
+    tokens.some((token, i) => {
+      if (token.lower !== "i" && token.lower !== "we") return false;
+      const window = tokens.slice(i + 1, i + 4);
+      const at = window.findIndex(isPastVerb);
+      if (at < 0) return false;
+      const between = window.slice(0, at);
+      return !between.some((t) => t.lemma === "have" || HABITUAL.has(t.lower));
+    })
   );
 }
 
@@ -375,6 +403,13 @@ function structuralCues(sentences: readonly Sentence[]): Set<string> {
 }
 
 /**
+ * Units of time as term keys ("weekly" and "weeks" both key as "week",
+ * "minutes" as "minut"): every story has them, so they never show that an
+ * answer is about a question's subject.
+ */
+const TIME_UNITS = new Set(["minut", "minute", "hour", "day", "daily", "week", "month", "year"]);
+
+/**
  * Nouns and adjectives that template wording puts in every question ("a
  * specific time", "the situation"), and units of time ("120 drops a day"); an
  * answer sharing only these with the question is not about its subject.
@@ -461,18 +496,20 @@ const MIN_TOPICAL_SHARE = 0.25;
 
 /**
  * The share of an answer's sentences that name the question's subject, a
- * keyword of one of its subject key points or a word of the role's
- * vocabulary. Pasting a relevant sentence into a long story about something
- * else keeps this share low.
+ * keyword of one of its subject key points or, in an answer of substance
+ * (`concrete`: numbers, an example, the candidate's own actions or detailed
+ * vocabulary), a word of the role's vocabulary. Pasting a relevant sentence
+ * into a long story about something else keeps this share low.
  */
 function topicalShare(
   sentences: readonly Sentence[],
   subject: readonly string[],
   points: readonly NormalizedPoint[],
+  concrete: boolean,
 ): number {
   // The role's own vocabulary counts too: an expert's sentence of detail names the trade's
   // things ("the E-sheets", "the vent settings") rather than the words of the question.
-  const keywords = points.filter((p) => p.weight >= SUBJECT_WEIGHT || isVocabulary(p))
+  const keywords = points.filter((p) => p.weight >= SUBJECT_WEIGHT || (concrete && isVocabulary(p)))
     .flatMap((p) => p.terms);
   const touches = sentences.filter(({ tokens }) => {
     const terms = tokens.map(termKey);
@@ -482,15 +519,19 @@ function topicalShare(
   return sentences.length === 0 ? 1 : touches.length / sentences.length;
 }
 
-/** Term keys of the nouns and adjectives that name what a question is about. */
-function subjectTerms(question: QuestionToEvaluate): string[] {
+/**
+ * The nouns and adjectives that name what a question is about, as tokens.
+ * Units of time are left out in any form: "weekly payrolls" and "a yearly
+ * plan" meet "two loaves a week" and "for three years" of any story.
+ */
+function subjectTokens(question: QuestionToEvaluate): Token[] {
   return analyze(`${question.topic ?? ""}. ${question.text ?? ""}`)
     .flatMap((s) => retagCompoundNouns(s.tokens))
     .filter((t: Token) =>
       (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ") && t.lower.length >= 3 &&
-      !TEMPLATE_NOUNS.has(t.lemma) && !STOPWORDS.has(t.lower) && !isNoiseWord(t)
-    )
-    .map(termKey);
+      !TEMPLATE_NOUNS.has(t.lemma) && !STOPWORDS.has(t.lower) && !isNoiseWord(t) &&
+      !TIME_UNITS.has(termKey(t))
+    );
 }
 
 /** Marks every token covered by any occurrence of a phrase, for the stuffing check. */
@@ -567,9 +608,59 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   const answerTerms = answerTokens.map(termKey);
   const joined = sentencesNlp.flatMap((s) => joinedPairs(s.tokens));
   const cues = structuralCues(sentencesNlp);
-  const subject = subjectTerms(question);
+  const asked = subjectTokens(question);
+  const subject = asked.map(termKey);
+  const askedForms = new Set(asked.map((t) => t.lower));
   const onSubject = new Set(subject.filter((t) => answerTerms.some((a) => sameTerm(a, t))));
+  // Answer words in the question's sense: a word the question uses as a thing, written in the
+  // answer as a verb of the same form, is another sense ("my left hand still needs work"
+  // against "training needs", "I have been learning the piano" against "learning plan"). A
+  // plural after a noun is a noun the tagger misread ("the department heads"), and a closed
+  // compound written apart ("locked out") is no verb of the question's form.
+  const inSense = sentencesNlp.flatMap((s) => retagCompoundNouns(s.tokens))
+    .filter((t) => !(t.pos === "VERB" && askedForms.has(t.lower)))
+    .map(termKey);
   const core = corePoint(points);
+  // Real experience brings its own vocabulary; filler repeats a few general nouns.
+  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
+  const detailed = nouns.size >= DETAILED_NOUNS;
+  const ownActions = reportsOwnActions(sentencesNlp) ||
+    (detailed && describesOwnSteps(sentencesNlp));
+
+  // Specificity.
+  const specifics: string[] = [];
+  let specificity = 0;
+  if (METRIC.test(clean)) {
+    specificity += 0.3;
+    specifics.push("numbers or metrics");
+  } else if (/\d/.test(clean) || hasNumberWords(answerTokens)) {
+    specificity += 0.2;
+    specifics.push("numbers");
+  }
+  if (EXAMPLE.test(clean)) {
+    specificity += 0.25;
+    specifics.push("a concrete example");
+  }
+  if (ownActions) {
+    specificity += 0.25;
+    specifics.push("first-person actions");
+  }
+  const named = new Set(answerTokens.filter((t) => t.pos === "PROPN").map((t) => t.lower));
+  if (named.size >= 2) {
+    specificity += 0.1;
+    specifics.push("named tools, standards or products");
+  }
+  if (onSubject.size >= CORE_SHARED_TERMS) {
+    specificity += 0.1;
+    specifics.push("the question's own terms");
+  }
+  if (REASONING.test(clean)) {
+    specificity += 0.1;
+    specifics.push("reasons for choices");
+  }
+  specificity = Math.min(1, specificity);
+  // Substance: something the candidate did, counted or saw, or the detail of real experience.
+  const concrete = detailed || specifics.some((s) => CONCRETE.has(s));
   const stemmed = words.map(stem);
   const marks = new Array<boolean>(stemmed.length).fill(false);
   const covered: string[] = [];
@@ -595,7 +686,9 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     }
     const matched = p.terms.filter((t) => containsTerms(answerTerms, t, joined));
     if (vocabulary) {
-      vocabularyHits = Math.max(hits, matched.length);
+      // The trade's words only count in an answer of substance: anyone in the trade names
+      // its things ("the images", "every guest's room") in a generic answer.
+      vocabularyHits = concrete ? Math.max(hits, matched.length) : 0;
       hits = vocabularyHits;
     } else if (hits < p.minHits && matched.length > 0) hits = p.minHits;
     const byStructure = !vocabulary && p.terms.some((t) => t.length === 1 && cues.has(t[0]));
@@ -612,42 +705,6 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
       missing.push(p.point);
     }
   }
-
-  // Specificity.
-  const specifics: string[] = [];
-  let specificity = 0;
-  if (METRIC.test(clean)) {
-    specificity += 0.3;
-    specifics.push("numbers or metrics");
-  } else if (/\d/.test(clean) || hasNumberWords(answerTokens)) {
-    specificity += 0.2;
-    specifics.push("numbers");
-  }
-  if (EXAMPLE.test(clean)) {
-    specificity += 0.25;
-    specifics.push("a concrete example");
-  }
-  // Real experience brings its own vocabulary; filler repeats a few general nouns.
-  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
-  const detailed = nouns.size >= DETAILED_NOUNS;
-  if (reportsOwnActions(sentencesNlp) || (detailed && describesOwnSteps(sentencesNlp))) {
-    specificity += 0.25;
-    specifics.push("first-person actions");
-  }
-  const named = new Set(answerTokens.filter((t) => t.pos === "PROPN").map((t) => t.lower));
-  if (named.size >= 2) {
-    specificity += 0.1;
-    specifics.push("named tools, standards or products");
-  }
-  if (onSubject.size >= CORE_SHARED_TERMS) {
-    specificity += 0.1;
-    specifics.push("the question's own terms");
-  }
-  if (REASONING.test(clean)) {
-    specificity += 0.1;
-    specifics.push("reasons for choices");
-  }
-  specificity = Math.min(1, specificity);
 
   // Vague filler only costs points when nothing concrete backs it up.
   const vague = VAGUE_PHRASES.filter((_, i) => VAGUE_PATTERNS[i].test(clean));
@@ -679,17 +736,24 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   if (count >= 15 && density > 0.5) {
     caps.push({ limit: 4, reason: "it is stuffed with keywords" });
   }
-  if (count >= 15 && !detailed && !specifics.some((s) => CONCRETE.has(s))) {
+  if (count >= 15 && !concrete) {
     caps.push({
       limit: 3,
       reason: "it stays general: no example, numbers or account of what the candidate did",
     });
   }
-  const onTopicShare = topicalShare(sentencesNlp, subject, points);
+  const onTopicShare = topicalShare(sentencesNlp, subject, points, concrete);
   if (sentencesNlp.length >= 4 && onTopicShare < MIN_TOPICAL_SHARE) {
     caps.push({ limit: 1.5, reason: "most of it is about something other than the question" });
   }
-  const addressesSubject = onTopic(subject, evidence, anchored, {
+  // Evidence of the subject: words used in the question's sense, and no unit of time, which
+  // a keyword of a point may still hold ("a yearly learning plan").
+  const inSenseEvidence = new Set(
+    [...evidence].filter((w) =>
+      !TIME_UNITS.has(w) && (inSense.some((a) => sameTerm(a, w)) || joined.includes(w))
+    ),
+  );
+  const addressesSubject = onTopic(subject, inSenseEvidence, anchored, {
     hits: vocabularyHits,
     terms: vocabularyTerms,
   });

@@ -75,20 +75,31 @@ export function analyze(text: string): Sentence[] {
  * Reads a plural noun the tagger took for a verb as a noun: in the terse
  * lines of a JD or resume ("prepare privilege logs", "reporting packs with
  * variance commentary", "termly reports") a present-tense "-s" verb right
- * after a noun, an adjective or an "-ly" adverb ends a noun compound. Only for document lines and questions,
- * whose implied subject is "I", never for answers, where "the pressure drops"
- * is a real verb.
+ * after a noun, an adjective or an "-ly" adverb ends a noun compound, and a
+ * participle opening a list item before such a plural describes it ("leaks,
+ * blocked drains"). For document lines and questions, whose implied subject
+ * is "I"; in answers,
+ * where "the pressure drops" is a real verb, the scorer only uses it to keep
+ * such a plural as a noun of the question's sense, never to find topics.
  */
 export function retagCompoundNouns(tokens: readonly Token[]): Token[] {
+  const pluralLike = (token: Token | undefined) =>
+    token?.pos === "VERB" && /[^s]s$/.test(token.lower) && token.lemma !== token.lower;
+  // "leaks, blocked drains and faulty taps": a participle opening a list item, before such a
+  // plural, describes it; after "I" ("I blocked drains") it stays a verb.
+  const participle = (i: number) => {
+    const [token, before] = [tokens[i], tokens[i - 1]];
+    return token?.pos === "VERB" && token.lower.endsWith("ed") && pluralLike(tokens[i + 1]) &&
+      before !== undefined && ["NOUN", "PUNCT", "CCONJ"].includes(before.pos);
+  };
   return tokens.map((token, i) => {
+    if (participle(i)) return { ...token, pos: "ADJ" };
     const before = tokens[i - 1];
-    const pluralLike = token.pos === "VERB" && /[^s]s$/.test(token.lower) &&
-      token.lemma !== token.lower;
     // "termly reports": an adverb of the "-ly" kind also modifies a noun here.
     const modifier = before &&
-      (before.pos === "NOUN" || before.pos === "ADJ" ||
+      (before.pos === "NOUN" || before.pos === "ADJ" || participle(i - 1) ||
         (before.pos === "ADV" && before.lower.endsWith("ly")));
-    return pluralLike && modifier ? { ...token, pos: "NOUN" } : token;
+    return pluralLike(token) && modifier ? { ...token, pos: "NOUN" } : token;
   });
 }
 

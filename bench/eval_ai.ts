@@ -6,11 +6,12 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles are reported separately; `--part tuning|held-out|fresh|unseen|all`
- * picks which (default all). With `--cross`, also grades every off-topic
- * answer and every other role's expert answers against every planned
- * question, a wider check that answers about something else are not
- * rewarded.
+ * unseen roles (rounds 3 and 4) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|all` picks which (default
+ * all); a part whose fixture file does not exist yet has no roles. With
+ * `--cross`, also grades every off-topic answer and every other role's expert
+ * answers against every planned question, a wider check that answers about
+ * something else are not rewarded.
  *
  * @module
  */
@@ -474,7 +475,7 @@ export async function crossCheck(
 }
 
 /** The parts of the corpus, in the order they are reported. */
-export const PARTS = ["tuning", "held-out", "fresh", "unseen"] as const;
+export const PARTS = ["tuning", "held-out", "fresh", "unseen", "unseen-2"] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
 
@@ -521,6 +522,13 @@ export async function partRoles(part: Part): Promise<QualityRole[]> {
         ...(await optionalFixture<readonly QualityRole[]>("unseen_roles.ts", "UNSEEN_ROLES") ??
           []),
       ];
+    case "unseen-2":
+      return [
+        ...(await optionalFixture<readonly QualityRole[]>(
+          "unseen_roles_2.ts",
+          "UNSEEN_ROLES_2",
+        ) ?? []),
+      ];
   }
 }
 
@@ -547,6 +555,7 @@ const TITLES: Record<Part, string> = {
   "held-out": "Held-out roles (not tuned on; seen while tuning, see docs/ai_quality.md)",
   fresh: "Fresh held-out roles (written after the first round of tuning)",
   unseen: "Unseen roles (round 3, written blind, run once)",
+  "unseen-2": "Second unseen roles (round 4, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

@@ -380,6 +380,11 @@ Deno.test("a plural noun the tagger reads as a verb is a noun in a document line
   assert.equal(pos("I prepare monthly reporting packs with variance commentary", "packs"), "NOUN");
   // After a pronoun it stays a verb.
   assert.equal(pos("I check the rota and she logs every call", "logs"), "VERB");
+  // A participle opening a list item describes the plural after it (round 4).
+  const line = "I diagnose and repair leaks, blocked drains and faulty taps";
+  assert.equal(pos(line, "blocked"), "ADJ");
+  assert.equal(pos(line, "drains"), "NOUN");
+  assert.equal(pos("I cleared it and I blocked drains for the night", "drains"), "VERB");
 });
 
 Deno.test("a detailed walk-through in the present tense counts as the candidate's own actions", async () => {
@@ -411,6 +416,114 @@ Deno.test("numbers written as words count as numbers", async () => {
     "I fed the sourdough starter every day for weeks and baked some test loaves.",
   );
   assert.doesNotMatch(none.remark, /Specific: [^.]*numbers/, none.remark);
+});
+
+// ---------------------------------------------------------------- round 4: generic answers
+
+/**
+ * Generic answers from someone in the trade: the role's nouns, a boast of
+ * quantity ("hundreds of patients", which the tagger reads as a noun, not a
+ * number) and claims in the perfect tense, but no occasion, count or step.
+ */
+const GENERIC_IN_TRADE: Record<string, string> = {
+  "icu-nurse": "I have cared for hundreds of critically ill patients, so I know intensive care " +
+    "inside out. I always make sure my patients are safe, I keep a close eye on their " +
+    "ventilation, drips and sepsis signs and I work well with the doctors and families.",
+  chef: "I have cooked thousands of covers in busy kitchens, so I know how a kitchen should run. " +
+    "I always make sure the food is consistent and I keep the brigade motivated, the menu " +
+    "fresh, the food cost down and the hygiene standards high.",
+  electrician: "I have wired hundreds of buildings over the years, so there is not much I " +
+    "haven't seen. I always make sure every circuit, panel and breaker is safe, I follow the " +
+    "lockout procedures and I keep the customer happy.",
+};
+
+Deno.test("a generic answer in the trade's words scores low; the expert's about the line A to C", async () => {
+  for (const [id, generic] of Object.entries(GENERIC_IN_TRADE)) {
+    const r = role(id);
+    const duties = r.dutyAnswers ?? [];
+    let expertAtoC = 0;
+    for (const question of await plan(r)) {
+      const low = await engine.evaluateAnswer(question, generic);
+      assert.ok(low.score <= 3, `${id}: generic ${low.score} for ${question.text}: ${low.remark}`);
+      const found = matchDutyAnswer(question, duties);
+      if (!found) continue;
+      const expert = await engine.evaluateAnswer(question, found.answer.answer);
+      if ("ABC".includes(expert.grade) && expert.score >= low.score + 3) expertAtoC++;
+    }
+    // Round 3 graded the duty answers of these roles A-C on 3 of 5 questions.
+    assert.ok(duties.length === 0 || expertAtoC >= 3, `${id}: ${expertAtoC}/5 expert answers A-C`);
+  }
+});
+
+Deno.test("claims of experience in the perfect or with 'always' are not first-person actions", async () => {
+  const question = dutyQuestion(["sepsis screening"], "lead");
+  const claims = [
+    "I have led sepsis screening on hundreds of shifts and I know the bundle well. The team trusts me with it.",
+    "I've always believed sepsis screening is everyone's job and the team knows my standards well.",
+  ];
+  for (const claim of claims) {
+    const evaluation = await engine.evaluateAnswer(question, claim);
+    assert.doesNotMatch(
+      evaluation.remark,
+      /Specific: [^.]*first-person actions/,
+      evaluation.remark,
+    );
+    assert.match(evaluation.remark, /stays general/, evaluation.remark);
+  }
+  const occasion = await engine.evaluateAnswer(
+    question,
+    "Last winter I led sepsis screening on the ward: I checked lactate on every febrile patient and we gave antibiotics within the hour.",
+  );
+  assert.match(occasion.remark, /Specific: [^.]*first-person actions/, occasion.remark);
+});
+
+Deno.test("the role's vocabulary does not put a generic answer on topic, in any trade", async () => {
+  // Each trade's vocabulary with one word of the line, but no occasion, count or step.
+  const cases: [string, string][] = [
+    [
+      "electrician",
+      "I always stick to lockout rules and I make sure every panel, breaker and circuit is safe " +
+      "for the customer and the rest of the team on site.",
+    ],
+    [
+      "chef",
+      "I always keep the seasonal specials exciting and I make sure the food cost, the portion " +
+      "sizes and the allergen records are right for every plate that leaves the pass.",
+    ],
+    [
+      "paralegal",
+      "I always keep discovery organised and I make sure every production, redaction and " +
+      "request from the attorneys is handled properly and ready before the deadline.",
+    ],
+  ];
+  for (const [trade, answer] of cases) {
+    const c = TRADE_CASES.find((t) => t.trade === trade)!;
+    const question = dutyQuestionIn(c.jd, c.resume, c.subject, c.verb);
+    const evaluation = await engine.evaluateAnswer(question, answer);
+    assert.match(evaluation.remark, OFF_SUBJECT, `${trade}: ${evaluation.remark}`);
+    assert.ok(!evaluation.covered.some((p) => p.startsWith(VOCABULARY_POINT)), evaluation.remark);
+    assert.ok(evaluation.score <= 1.5, evaluation.remark);
+  }
+});
+
+Deno.test("units of time and a verb of the question's noun do not show its subject", async () => {
+  // Sourdough "starter" and "two loaves a week" against weekly timesheets and starters.
+  const payroll = dutyQuestion(["weekly timesheets", "starters"], "process");
+  const bread = await engine.evaluateAnswer(payroll, OFF_TOPIC_ANSWERS[2]);
+  assert.equal(bread.grade, "F", bread.remark);
+  assert.match(bread.remark, OFF_SUBJECT, bread.remark);
+  // "learning to play the piano", "my left hand still needs work" against training needs.
+  const training = dutyQuestion(["training needs", "learning plan"], "analyse");
+  const piano = await engine.evaluateAnswer(training, OFF_TOPIC_ANSWERS[3]);
+  assert.equal(piano.grade, "F", piano.remark);
+  assert.match(piano.remark, OFF_SUBJECT, piano.remark);
+  // The same words in the question's sense still count.
+  const expert = await engine.evaluateAnswer(
+    training,
+    "Last spring I ran the training needs analysis with each department head, because the old " +
+      "learning plan was a catalogue. I mapped 40 skills gaps and built the plan around the top five.",
+  );
+  assert.doesNotMatch(expert.remark, OFF_SUBJECT, expert.remark);
 });
 
 // ---------------------------------------------------------------- corpus targets
@@ -489,9 +602,10 @@ Deno.test("eval: a line cut at 140 characters in the question still counts as qu
 });
 
 Deno.test("eval: --part picks one part or all", () => {
-  assert.deepEqual(partsFromArgs([]), ["tuning", "held-out", "fresh", "unseen"]);
+  assert.deepEqual(partsFromArgs([]), ["tuning", "held-out", "fresh", "unseen", "unseen-2"]);
   assert.deepEqual(partsFromArgs(["--part", "tuning"]), ["tuning"]);
   assert.deepEqual(partsFromArgs(["--part=unseen", "--cross"]), ["unseen"]);
-  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 4);
+  assert.deepEqual(partsFromArgs(["--part", "unseen-2"]), ["unseen-2"]);
+  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 5);
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
 });
