@@ -130,6 +130,64 @@ const REQUIREMENT_HEADING =
   /\b(?:require|qualif|must have|nice to have|you have|about you|licen[cs])/i;
 
 const INTRO = /^(?:we|we're|our|you|you'll|join)\b/i;
+/**
+ * Lines whose subject is the employer, even as bullets ("Our stores…", "Join
+ * a team…"); "you" stays out, as bullets addressed to the candidate are often
+ * duties ("You'll coordinate…").
+ */
+const EMPLOYER_OPENING = /^(?:we|we're|we've|our|us|join)\b/i;
+/** Headings of the parts of a JD about the employer or what it offers, not about the work. */
+const EMPLOYER_HEADING =
+  /\b(?:about us|about the (?:company|employer|organi[sz]ation|practice|business)|who we are|we offer|benefits?|perks|package|rewards?|salary|compensation|why join)\b/i;
+
+/**
+ * Head nouns of lines that state a credential rather than work: "Social Work
+ * England registration", "EMD and CPR certification", "Degree in interior
+ * design". A closed list of how job ads name credentials, for any trade.
+ */
+const CREDENTIAL_NOUNS = new Set([
+  "registration",
+  "licence",
+  "license",
+  "certification",
+  "certificate",
+  "qualification",
+  "degree",
+  "diploma",
+  "membership",
+  "clearance",
+  "accreditation",
+]);
+
+/** Verbs that only say how a credential is had ("ability to obtain", "pass a background check"). */
+const CREDENTIAL_VERBS = new Set([
+  "obtain",
+  "hold",
+  "pass",
+  "gain",
+  "acquire",
+  "possess",
+  "recognise",
+  "recognize",
+  "register",
+  "certify",
+  "qualify",
+]);
+
+/**
+ * Head nouns of lines about pay and benefits ("Competitive salary and
+ * pension", "25 days' holiday"); a closed list of how job ads word an offer.
+ */
+const BENEFIT_NOUNS = new Set([
+  "salary",
+  "pension",
+  "holiday",
+  "bonus",
+  "benefit",
+  "perk",
+  "allowance",
+  "discount",
+]);
 
 function isNoise(token: Token): boolean {
   return isNoiseWord(token) || /^\d+\+?$/.test(token.lower);
@@ -143,6 +201,9 @@ export function isNoiseWord(token: Pick<Token, "lemma" | "lower">): boolean {
   return NOISE.has(token.lemma) || NOISE.has(token.lower);
 }
 
+/** Parts of speech that open a verb's own object ("using the manual", "using MIG"). */
+const OBJECT_OPENERS = new Set(["DET", "PRON", "NUM", "PROPN"]);
+
 /**
  * Noun phrases, grouped: runs of adjectives and nouns ending in a noun,
  * without noise words; phrases joined only by commas or "and"/"or" form one
@@ -155,7 +216,11 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
   const flush = () => {
     while (run.length > 0 && isNoise(run[0])) run.shift();
     while (run.length > 0 && (run.at(-1)!.pos === "ADJ" || isNoise(run.at(-1)!))) run.pop();
-    const kept = run.filter((t) => !isNoise(t));
+    // A noise word inside a name stays ("Social Work England"): dropping it garbles the name.
+    const kept = run.filter((t, i) =>
+      !isNoise(t) ||
+      (t.pos === "PROPN" && (run[i - 1]?.pos === "PROPN" || run[i + 1]?.pos === "PROPN"))
+    );
     if (kept.length > 0 && kept.length <= 4 && kept.some((t) => t.lower.length >= 3)) {
       group.push(kept);
     }
@@ -168,8 +233,11 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
   for (const [i, token] of tokens.entries()) {
     // "sterile compounding": a gerund after an adjective or noun is part of the phrase,
     // unless it opens a preposition ("sedation according to protocols").
+    // Nor when it takes an object of its own: "the aircraft logbook using the fault isolation
+    // manual", "structural steel using MIG" are a phrase and a participle clause.
+    const next = tokens[i + 1];
     const gerund = token.pos === "VERB" && token.lower.endsWith("ing") && run.length > 0 &&
-      tokens[i + 1]?.lower !== "to";
+      next?.lower !== "to" && !OBJECT_OPENERS.has(next?.pos ?? "");
     // "end-to-end recruitment", "check-in": a word after a hyphen continues the phrase.
     const hyphenated = run.length > 0 && tokens[i - 1]?.lower === "-" && /\p{L}/u.test(token.lower);
     if (
@@ -235,15 +303,46 @@ function tagAsClause(line: string): { tokens: Token[]; startsWithVerb: boolean }
   return { tokens, startsWithVerb: verbLike && !EMPTY_VERBS.has(first.lemma) && !isNoise(first) };
 }
 
+/** One line of a document worth reading, with where it stands. */
+interface SourceLine {
+  line: string;
+  isBullet: boolean;
+  inRequirements: boolean;
+  /**
+   * Whether the line is about the employer rather than the work: prose before
+   * the first heading of a JD that has headings (the intro: "Harlow & Co. runs
+   * 85 stores…"), or any line under an "About us" or "What we offer" heading.
+   */
+  aboutEmployer: boolean;
+}
+
+/**
+ * Whether a raw line is a heading: short and ending in a colon, or a few
+ * words without a full stop followed by a bullet ("Essential duties",
+ * "Qualifications"), as ads often leave out the colon.
+ */
+function isHeading(raw: string, next: string | undefined): boolean {
+  const line = raw.trim();
+  if (HEADING.test(line)) return true;
+  if (BULLET.test(raw) || next === undefined || !BULLET.test(next)) return false;
+  const words = line.split(/\s+/).filter((w) => w.length > 0);
+  return words.length >= 1 && words.length <= 4 && !/[.!?,;]$/.test(line);
+}
+
 /** Lines of a document worth reading: bullets and sentences, with their section. */
-function documentLines(
-  text: string,
-): { line: string; isBullet: boolean; inRequirements: boolean }[] {
-  const out: { line: string; isBullet: boolean; inRequirements: boolean }[] = [];
+function documentLines(text: string): SourceLine[] {
+  const out: SourceLine[] = [];
+  const raws = stripLinks(text).split("\n");
+  const nextOf = (i: number) => raws.slice(i + 1).find((r) => r.trim().length > 0);
+  const hasHeading = raws.some((raw, i) => isHeading(raw, nextOf(i)));
   let inRequirements = false;
-  for (const raw of stripLinks(text).split("\n")) {
-    if (HEADING.test(raw.trim())) {
+  let inEmployer = false;
+  let beforeHeading = true;
+  for (const [i, raw] of raws.entries()) {
+    if (isHeading(raw, nextOf(i))) {
       inRequirements = REQUIREMENT_HEADING.test(raw);
+      inEmployer = EMPLOYER_HEADING.test(raw);
+      beforeHeading = false;
       continue;
     }
     const isBullet = BULLET.test(raw);
@@ -251,15 +350,23 @@ function documentLines(
     // "Requirements: PharmD and…" is a heading and its content on one line.
     const label = body.match(/^([^.:]{2,30}):\s+(.+)$/);
     let labelledRequirement = false;
+    // "Benefits: pension…" is a label even though the tagger may read "benefits" as a verb.
+    const labelledEmployer = label !== null && EMPLOYER_HEADING.test(label[1]);
     // "Own the month-end close: journal entries…" is a duty with its details, not a label.
-    if (label && !tagAsClause(label[1]).startsWithVerb) {
+    if (label && (labelledEmployer || !tagAsClause(label[1]).startsWithVerb)) {
       labelledRequirement = REQUIREMENT_HEADING.test(label[1]);
       body = label[2];
     }
     if (body.length < 12 || looksLikeInjection(body) || isTitleCase(body)) continue;
-    const sentences = isBullet ? [body] : body.split(/(?<=[.!?])\s+/);
+    // A new sentence starts with a capital or a digit, so "Harlow & Co. runs…" stays whole.
+    const sentences = isBullet ? [body] : body.split(/(?<=[.!?])\s+(?=[\p{Lu}\d"'(])/u);
     for (const sentence of sentences) {
-      out.push({ line: sentence, isBullet, inRequirements: inRequirements || labelledRequirement });
+      out.push({
+        line: sentence,
+        isBullet,
+        inRequirements: inRequirements || labelledRequirement,
+        aboutEmployer: inEmployer || labelledEmployer || (hasHeading && beforeHeading && !isBullet),
+      });
     }
   }
   return out;
@@ -352,15 +459,29 @@ export function documentTerms(text: string): string[] {
 export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
   const resumeTerms = documentTerms(resumeText);
   const duties: JdDuty[] = [];
+  const credentialTerms: string[][] = [];
   const seenFocus = new Set<string>();
-  documentLines(jdText).forEach(({ line, isBullet, inRequirements }, order) => {
+  documentLines(jdText).forEach(({ line, isBullet, inRequirements, aboutEmployer }, order) => {
     // "We are hiring…", "You will own our platform": about the company or the role as a whole.
-    if (!isBullet && INTRO.test(line)) return;
+    if (aboutEmployer || EMPLOYER_OPENING.test(line) || (!isBullet && INTRO.test(line))) return;
     const { tokens, startsWithVerb } = tagAsClause(line);
     // A loose line with no verb ("Outpatient clinic, full time.") describes the post, not a duty.
     if (!isBullet && !inRequirements && !tokens.some((t) => t.pos === "VERB")) return;
+    // "Studio Fenwick is a 25-person practice…": a line with a subject of its own describes it.
+    if (!startsWithVerb && hasOwnSubject(tokens)) return;
     const groups = nounPhraseGroups(tokens);
     if (groups.length === 0) return;
+    // "Salary on the main pay scale": the tagger may read an opening benefit noun as a verb.
+    const opensWithBenefit = BENEFIT_NOUNS.has(tokens[0]?.lemma ?? "");
+    if ((!startsWithVerb || opensWithBenefit) && isBenefitLine(groups)) return;
+    // Checked on duties too: "Hold a full driving licence", "Qualified Teacher Status" open
+    // with a verb that does no work (see hasWorkVerb).
+    if (isCredentialLine(tokens, groups)) {
+      // Not asked about, but its words still say what the job needs ("critical care"), so they
+      // stay less specific to any one duty (see resumeOverlap).
+      credentialTerms.push(contentTerms(tokens));
+      return;
+    }
     // The object of the opening verb is what the duty is about; otherwise the largest group.
     const size = (g: Token[][]) => g.reduce((n, p) => n + p.length, 0);
     const focusGroup = startsWithVerb
@@ -374,7 +495,7 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
     const shared = sharedTerms(terms, resumeTerms);
     const rank = (inRequirements ? 1 : 3) + (isBullet ? 1 : 0) + (startsWithVerb ? 1 : 0);
     duties.push({
-      quote: lowerFirst(quoteSnippet(line, 140)).replace(/\.$/, ""),
+      quote: baseFormFirst(lowerFirst(quoteSnippet(line, 140)).replace(/\.$/, ""), tokens[0]),
       isAction: startsWithVerb,
       verb: startsWithVerb ? tokens[0].lower : undefined,
       focus,
@@ -386,8 +507,86 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
       order,
     });
   });
-  for (const duty of duties) duty.rank += resumeOverlap(duty, duties);
+  const lineTerms = [...duties.map((d) => d.terms), ...credentialTerms];
+  for (const duty of duties) duty.rank += resumeOverlap(duty, lineTerms);
   return duties.sort((a, b) => b.rank - a.rank || a.order - b.order);
+}
+
+/**
+ * Whether a line states its own subject and a verb agreeing with it ("Harlow
+ * & Co. runs 85 stores", "Studio Fenwick is a 25-person practice", "This
+ * store turns over £3.2m"): a JD describes the employer that way, while its
+ * duties drop the subject and its requirements have no finite verb.
+ */
+function hasOwnSubject(tokens: readonly Token[]): boolean {
+  let sawNoun = false;
+  for (const token of tokens) {
+    // A capitalised word is part of a name whatever the tagger says ("Oakfield Learning Trust").
+    if (token.pos === "NOUN" || token.pos === "PROPN" || /^\p{Lu}/u.test(token.text)) {
+      sawNoun = true;
+      continue;
+    }
+    if (["DET", "ADJ", "NUM", "CCONJ"].includes(token.pos) || token.lower === "-") continue;
+    // Third person singular: "runs", "is", "has", never the base form a duty opens with.
+    return sawNoun && (token.pos === "VERB" || token.pos === "AUX") &&
+      token.lower !== token.lemma && token.lower.endsWith("s");
+  }
+  return false;
+}
+
+/** The last word of each noun phrase: what the phrase is ("registration", "salary"). */
+function headLemmas(groups: readonly Token[][][]): string[] {
+  return groups.flat().map((phrase) => phrase.at(-1)!.lemma);
+}
+
+/**
+ * Whether a verb of the line does work on something: a verb other than an
+ * empty or credential one ("obtain", "pass") followed, within a few words, by
+ * a noun that is not itself a credential ("maintaining aircraft", not
+ * "recognised social work qualification").
+ */
+function hasWorkVerb(tokens: readonly Token[]): boolean {
+  return tokens.some((token, i) => {
+    if (token.pos !== "VERB" || EMPTY_VERBS.has(token.lemma) || CREDENTIAL_VERBS.has(token.lemma)) {
+      return false;
+    }
+    for (const next of tokens.slice(i + 1, i + 5)) {
+      if (next.pos === "NOUN" || next.pos === "PROPN") {
+        if (!isNoise(next) && !CREDENTIAL_NOUNS.has(next.lemma)) return true;
+        continue;
+      }
+      if (!["DET", "ADJ", "NUM", "ADP"].includes(next.pos)) return false;
+    }
+    return false;
+  });
+}
+
+/**
+ * Whether a line only states a credential or a length of experience ("Social
+ * Work England registration", "EMD and CPR certification, or ability to
+ * obtain within six months", "At least two years as a store manager"): there
+ * is no time it was done to ask about, unless a verb of the line does work
+ * ("3+ years maintaining turboprop aircraft").
+ */
+function isCredentialLine(tokens: readonly Token[], groups: readonly Token[][][]): boolean {
+  const credential = headLemmas(groups).some((head) => CREDENTIAL_NOUNS.has(head));
+  const years = tokens.some((token, i) =>
+    (token.pos === "NUM" || /^\d+\+?$/.test(token.lower)) &&
+    tokens.slice(i + 1, i + 3).some((t) => t.lemma === "year")
+  );
+  return (credential || years) && !hasWorkVerb(tokens);
+}
+
+/** Whether a line is about pay or benefits ("Competitive salary, pension and 25 days' holiday"). */
+function isBenefitLine(groups: readonly Token[][][]): boolean {
+  return headLemmas(groups).some((head) => BENEFIT_NOUNS.has(head));
+}
+
+/** "runs 85 stores" → "run 85 stores", so the quote reads after "The role asks you to". */
+function baseFormFirst(quote: string, first: Token | undefined): string {
+  if (!first || first.pos !== "VERB" || first.lower === first.lemma) return quote;
+  if (!first.lower.endsWith("s") || !quote.toLowerCase().startsWith(first.lower)) return quote;
+  return first.lemma + quote.slice(first.lower.length);
 }
 
 /** Most rank a duty gains from the terms it shares with the resume. */
@@ -395,12 +594,13 @@ const MAX_OVERLAP = 4;
 
 /**
  * How much of what the resume says is specific to this duty: each shared term
- * counts once divided by the number of duties that use it, so "sepsis" (one
+ * counts once divided by the number of JD lines about the work (duties,
+ * requirements and credentials, see `lineTerms`) that use it, so "sepsis" (one
  * duty) weighs more than "patients" (every duty of a nurse's JD).
  */
-function resumeOverlap(duty: JdDuty, duties: readonly JdDuty[]): number {
+function resumeOverlap(duty: JdDuty, lineTerms: readonly (readonly string[])[]): number {
   const weight = duty.shared.reduce((sum, term) => {
-    const using = duties.filter((d) => d.terms.some((t) => sameTerm(t, term))).length;
+    const using = lineTerms.filter((terms) => terms.some((t) => sameTerm(t, term))).length;
     return sum + 1 / Math.max(1, using);
   }, 0);
   return Math.min(MAX_OVERLAP, weight);

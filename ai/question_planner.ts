@@ -368,11 +368,24 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
 /**
  * Catalog questions and the JD's own duties in turn: the catalog probes depth
  * in a skill, the duties keep the interview on what this job asks for. On a
- * shared topic ("Communication") the catalog question, written for it, wins.
+ * shared topic and kind, or on a personal quality ("Communication") of any
+ * kind, the catalog question, written for it, wins.
  */
 function softwareTier(catalog: readonly Candidate[], duties: readonly Candidate[]): Candidate[] {
-  const kept = new Set(dedupe([...catalog, ...duties]));
+  // A duty line naming only a personal quality ("excellent communication skills") repeats the
+  // catalog's behavioural question on it whatever kind its template gave it; technical topics
+  // differ by kind (the catalog probes depth, the duty asks about the candidate's work).
+  const qualities = new Set(
+    catalog.filter((c) => c.question.kind === "behavioral").map((c) => topicKey(c.question)),
+  );
+  const kept = new Set(
+    dedupe([...catalog, ...duties.filter((d) => !qualities.has(topicKey(d.question)))]),
+  );
   return interleave(catalog.filter((c) => kept.has(c)), duties.filter((c) => kept.has(c)));
+}
+
+function topicKey(question: PlannedQuestion): string {
+  return question.topic.toLowerCase();
 }
 
 /** Drops candidates whose text, or topic and kind, repeat an earlier one. */

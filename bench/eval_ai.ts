@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3 and 4) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|all` picks which (default
+ * unseen roles (rounds 3, 4 and 5) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|all` picks which (default
  * all); a part whose fixture file does not exist yet has no roles. With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -475,7 +475,14 @@ export async function crossCheck(
 }
 
 /** The parts of the corpus, in the order they are reported. */
-export const PARTS = ["tuning", "held-out", "fresh", "unseen", "unseen-2"] as const;
+export const PARTS = [
+  "tuning",
+  "held-out",
+  "fresh",
+  "unseen",
+  "unseen-2",
+  "unseen-3",
+] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
 
@@ -529,6 +536,13 @@ export async function partRoles(part: Part): Promise<QualityRole[]> {
           "UNSEEN_ROLES_2",
         ) ?? []),
       ];
+    case "unseen-3":
+      return [
+        ...(await optionalFixture<readonly QualityRole[]>(
+          "unseen_roles_3.ts",
+          "UNSEEN_ROLES_3",
+        ) ?? []),
+      ];
   }
 }
 
@@ -556,6 +570,7 @@ const TITLES: Record<Part, string> = {
   fresh: "Fresh held-out roles (written after the first round of tuning)",
   unseen: "Unseen roles (round 3, written blind, run once)",
   "unseen-2": "Second unseen roles (round 4, written blind, run once)",
+  "unseen-3": "Third unseen roles (round 5, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

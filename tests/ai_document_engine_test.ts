@@ -56,9 +56,138 @@ Deno.test("duties the resume shares rank first; titles and company intros are no
   for (const duty of duties) {
     assert.doesNotMatch(duty.quote, /Clinical Pharmacist — Acute|^we are hiring/i);
   }
-  const requirements = duties.find((d) => /PharmD/.test(d.quote));
+  const requirements = duties.find((d) => /drug interactions/.test(d.quote));
   assert.ok(requirements, "requirement lines are kept");
+  assert.ok(!duties.some((d) => /PharmD/.test(d.quote)), "a credential line is not a duty");
   assert.ok(requirements.rank < duties[0].rank, "requirements rank below duties");
+});
+
+/** JDs of several trades with credential, employer and benefit lines around their duties. */
+const ELECTRICIAN_JD = `Electrician – Commercial
+Brightline Electrical is a family-run contractor with 40 engineers across the Midlands.
+Essential duties
+- Install, test and maintain wiring, lighting and distribution boards in commercial buildings.
+- Fault-find on three-phase circuits and repair faulty equipment.
+- Manages the weekly job schedule with the site supervisor.
+Qualifications
+- Valid electrical licence, or ability to obtain within six months of hire.
+- NVQ Level 3 qualification and an ECS card.
+- At least three years as an electrician on commercial sites.
+- 3+ years maintaining fire alarm and emergency lighting systems.
+What we offer
+- Competitive salary and company pension.
+- 25 days' holiday plus bank holidays.
+- A company van and fuel card.`;
+
+const NURSE_JD = `Staff Nurse – Surgical Ward
+Harlow & Co. runs 12 private hospitals across the UK. Our surgical ward has 28 beds.
+Responsibilities:
+- Assess and monitor post-operative patients and escalate deterioration using NEWS2.
+- Administer medicines and maintain accurate fluid balance charts.
+- Our ward is rated outstanding by the regulator.
+Requirements:
+- NMC registration and a nursing degree.
+- Enhanced DBS clearance.
+Benefits: NHS pension, 27 days' annual leave and a salary of 35,000.`;
+
+const DESIGNER_JD = `Interior Designer
+Studio Marlow is a 25-person interior design practice delivering office fit-outs across the UK.
+We work with developers and occupiers.
+Responsibilities
+- Develop space plans and test fits from client briefs and headcount data.
+- Specify finishes, furniture and lighting to budget.
+Requirements
+- Degree in interior design or interior architecture.
+- Professional membership of the BIID.`;
+
+const TEACHER_JD = `Class Teacher, Year 4
+Oakfield Learning Trust Ltd. runs nine primary schools across Leeds.
+Join our friendly two-form entry primary school.
+- Plan and teach engaging lessons across the primary curriculum.
+- Assess pupils' progress and report to parents each term.
+- Qualified Teacher Status and a PGCE qualification.
+- Salary on the main pay scale, with a generous pension.`;
+
+Deno.test("credential lines are not planned as duties, in any trade", async () => {
+  const credential =
+    /licence|NVQ|at least three years|registration|DBS|degree in|membership|PGCE|qualified teacher/i;
+  for (const jd of [ELECTRICIAN_JD, NURSE_JD, DESIGNER_JD, TEACHER_JD]) {
+    const duties = extractDuties(jd, "");
+    assert.ok(duties.length >= 2, jd.split("\n")[0]);
+    for (const duty of duties) assert.doesNotMatch(duty.quote, credential);
+    const questions = await engine.planQuestions({ jdText: jd, resumeText: "", count: 5 });
+    for (const q of questions) assert.doesNotMatch(q.text, credential, q.text);
+  }
+  // A length of experience with work in it ("maintaining … systems") is a requirement to ask about.
+  assert.ok(extractDuties(ELECTRICIAN_JD, "").some((d) => /^3\+ years maintaining/.test(d.quote)));
+});
+
+Deno.test("a credential line's words still count against the duties that share them", () => {
+  // "1+ years of critical care experience" is not asked about, but "care" stays a word two lines
+  // use, so the sepsis duty (a term specific to it) still ranks above "document care".
+  const r = role("icu-nurse");
+  const quotes = extractDuties(r.jd, r.resume).map((d) => d.quote);
+  assert.ok(!quotes.some((q) => /critical care experience/.test(q)));
+  const sepsis = quotes.findIndex((q) => /sepsis/.test(q));
+  const care = quotes.findIndex((q) => /document care/.test(q));
+  assert.ok(sepsis >= 0 && sepsis < care, quotes.join("\n"));
+});
+
+Deno.test("employer and benefit lines are not duties; the real duties still are", () => {
+  const cases: [string, RegExp[], RegExp][] = [
+    [
+      ELECTRICIAN_JD,
+      [/^install, test and maintain wiring/, /^fault-find/],
+      /brightline|salary|holiday|van/i,
+    ],
+    [
+      NURSE_JD,
+      [/^assess and monitor post-operative/, /^administer medicines/],
+      /harlow|runs|ward is|pension|salary/i,
+    ],
+    [
+      DESIGNER_JD,
+      [/^develop space plans/, /^specify finishes/],
+      /studio marlow|practice deliver|developers/i,
+    ],
+    [TEACHER_JD, [/^plan and teach/, /^assess pupils/], /oakfield|runs|join|pay scale|pension/i],
+  ];
+  for (const [jd, kept, dropped] of cases) {
+    const quotes = extractDuties(jd, "").map((d) => d.quote);
+    for (const duty of kept) assert.ok(quotes.some((q) => duty.test(q)), `${duty} in ${quotes}`);
+    for (const quote of quotes) assert.doesNotMatch(quote, dropped);
+  }
+});
+
+Deno.test("a duty in the third person reads after 'The role asks you to'", async () => {
+  const questions = await engine.planQuestions({
+    jdText: ELECTRICIAN_JD,
+    resumeText: "",
+    count: 5,
+  });
+  const schedule = questions.find((q) => /job schedule/.test(q.text));
+  assert.ok(schedule, questions.map((q) => q.text).join("\n"));
+  assert.match(schedule.text, /asks you to manage the weekly job schedule/);
+});
+
+Deno.test("topics are noun phrases: no participle tail, no word dropped from a name", () => {
+  const focus = (line: string) => extractDuties(`Duties:\n- ${line}`, "")[0].focus;
+  assert.equal(
+    focus(
+      "Troubleshoot and rectify defects written up in the aircraft logbook using the fault isolation manual.",
+    ),
+    "aircraft logbook",
+  );
+  assert.equal(
+    focus("Weld structural steel using MIG and flux-cored processes."),
+    "structural steel",
+  );
+  assert.equal(
+    focus("Prepare evidence for Social Work England fitness to practise panels."),
+    "Social Work England fitness",
+  );
+  // A gerund that is the phrase's own noun stays.
+  assert.equal(focus("Oversee sterile compounding in line with USP 797."), "sterile compounding");
 });
 
 Deno.test("achievements start with any action verb, not only software ones", () => {
@@ -602,10 +731,18 @@ Deno.test("eval: a line cut at 140 characters in the question still counts as qu
 });
 
 Deno.test("eval: --part picks one part or all", () => {
-  assert.deepEqual(partsFromArgs([]), ["tuning", "held-out", "fresh", "unseen", "unseen-2"]);
+  assert.deepEqual(partsFromArgs([]), [
+    "tuning",
+    "held-out",
+    "fresh",
+    "unseen",
+    "unseen-2",
+    "unseen-3",
+  ]);
   assert.deepEqual(partsFromArgs(["--part", "tuning"]), ["tuning"]);
   assert.deepEqual(partsFromArgs(["--part=unseen", "--cross"]), ["unseen"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-2"]), ["unseen-2"]);
-  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 5);
+  assert.deepEqual(partsFromArgs(["--part", "unseen-3"]), ["unseen-3"]);
+  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 6);
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
 });
