@@ -62,6 +62,8 @@ const MAX_PROTOCOL_ERRORS = 50;
  * small while each cost about a kilobyte.
  */
 const MESSAGE_OVERHEAD_BYTES = 1024;
+/** Frames dropped within this long of an `overloaded` reply get no reply of their own. */
+const OVERLOADED_REPLY_INTERVAL_MS = 100;
 /** Replies that show the client's last message achieved something. */
 const PROGRESS_REPLIES = new Set<ServerMessage["type"]>([
   "answer.started",
@@ -122,6 +124,8 @@ export class CandidateSession {
   private queuedFrameBytes = 0;
   private queuedTextBytes = 0;
   private protocolErrors = 0;
+  /** When the last `overloaded` reply was sent (`performance.now()`). */
+  private overloadedRepliedAt = -Infinity;
   /** Error replies since the last message that achieved something. */
   private errorStreak = 0;
   private closing = false;
@@ -271,7 +275,12 @@ export class CandidateSession {
     }
     const size = bytes.byteLength + MESSAGE_OVERHEAD_BYTES;
     if (full || this.queuedFrameBytes + size > this.ctx.maxQueuedBytes) {
-      // Refusing is what bounds memory: the client keeps the chunk and resends it.
+      // Refusing is what bounds memory: the client keeps the chunk and resends it. The reply
+      // names no frame, so one per interval says all there is to say; a reply per dropped frame
+      // would let a client that ignores them make the server answer thousands a second.
+      const now = performance.now();
+      if (now - this.overloadedRepliedAt < OVERLOADED_REPLY_INTERVAL_MS) return;
+      this.overloadedRepliedAt = now;
       this.error(
         "overloaded",
         "Too many messages are waiting to be handled; resend from the last acknowledged offset.",

@@ -8,7 +8,13 @@ import { encodeFrame, MAX_SEGMENTS } from "../../realtime/protocol.ts";
 import { type LiveServer, startLiveServer } from "../helpers/live_server.ts";
 import { RawPeer } from "../helpers/raw_peer.ts";
 import { assertStayedHealthy, watchHealth } from "./health_watch.ts";
-import { poisonRows, strayFrame, tinyFrames, unreadReplies } from "./attacks/realtime.ts";
+import {
+  newCandidate,
+  poisonRows,
+  strayFrame,
+  tinyFrames,
+  unreadReplies,
+} from "./attacks/realtime.ts";
 
 function liveTest(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
@@ -64,6 +70,45 @@ liveTest(
     );
   },
 );
+
+liveTest("frames dropped as overloaded get at most one reply per 100 ms", async () => {
+  // Error runs never close this client, so only the overloaded throttle bounds its replies.
+  const server = await startLiveServer({ MAX_QUEUED_MESSAGES: "16", MAX_ERROR_REPLIES: "1000000" });
+  try {
+    const candidate = await newCandidate({ base: server.base }, "overloader");
+    const peer = await RawPeer.open(candidate.url);
+    await peer.next("session");
+    const frame = encodeFrame({
+      stream: "camera",
+      questionId: 2,
+      seq: 0,
+      offset: 0,
+      payload: new Uint8Array(0),
+    });
+    const started = performance.now();
+    let sent = 0;
+    while (performance.now() - started < 2000) {
+      while (peer.socket.bufferedAmount < 1 << 16 && peer.socket.readyState === WebSocket.OPEN) {
+        peer.sendBinary(frame);
+        sent++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const elapsed = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const overloaded = peer.messages.filter((m) => m.type === "error" && m.code === "overloaded");
+    const handled = peer.messages.filter((m) => m.type === "error" && m.code !== "overloaded");
+    assert.ok(overloaded.length > 0, `${sent} frames never filled the queue`);
+    assert.ok(
+      overloaded.length <= Math.ceil((elapsed + 200) / 100) + 1,
+      `${overloaded.length} overloaded replies to ${sent} frames in ${Math.round(elapsed)} ms`,
+    );
+    assert.ok(sent > overloaded.length + handled.length, "dropped frames were not each answered");
+    await peer.close();
+  } finally {
+    await server.stop();
+  }
+});
 
 liveTest("a client that never reads its replies is closed, and its session released", async () => {
   await underAttack(
