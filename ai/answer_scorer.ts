@@ -304,6 +304,21 @@ function reportsOwnActions(sentences: readonly Sentence[]): boolean {
   );
 }
 
+/**
+ * Lemmas of the nouns in the answer's sentences that state an action (a verb other than an
+ * auxiliary: "I stripped the valleys and relaid the tiles"). A sentence that only lists the
+ * trade's things ("I've done all sorts of roofs, tiles, slate, flat roofs, leadwork, the lot")
+ * names what anyone in the trade knows, not work done on them.
+ */
+function actedOnNouns(sentences: readonly Sentence[]): Set<string> {
+  const nouns = new Set<string>();
+  for (const { tokens } of sentences) {
+    if (!tokens.some((t) => t.pos === "VERB" && !AUXILIARIES.has(t.lemma))) continue;
+    for (const token of tokens) if (token.pos === "NOUN") nouns.add(token.lemma);
+  }
+  return nouns;
+}
+
 /** Distinct present-tense actions from which a detailed answer describes the candidate's own steps. */
 const OWN_STEPS = 3;
 
@@ -622,8 +637,7 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     .map(termKey);
   const core = corePoint(points);
   // Real experience brings its own vocabulary; filler repeats a few general nouns.
-  const nouns = new Set(answerTokens.filter((t) => t.pos === "NOUN").map((t) => t.lemma));
-  const detailed = nouns.size >= DETAILED_NOUNS;
+  const detailed = actedOnNouns(sentencesNlp).size >= DETAILED_NOUNS;
   const ownActions = reportsOwnActions(sentencesNlp) ||
     (detailed && describesOwnSteps(sentencesNlp));
 

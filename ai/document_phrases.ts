@@ -127,7 +127,7 @@ const BULLET = /^\s*(?:[-*•·▪◦‣●○■□➢➤►–—]|\d{1,2}[.)]
 const HEADING = /^[^.!?]{2,40}:\s*$/;
 /** Headings and labels of the qualifications part of a JD; those lines weigh less than duties. */
 const REQUIREMENT_HEADING =
-  /\b(?:require|qualif|must have|nice to have|you have|about you|licen[cs])/i;
+  /\b(?:require|qualif|must have|nice to have|you have|about you|licen[cs]|desirable|what you need|you(?:['’]ll| will) (?:need|have|bring)|essential(?! (?:duties|functions|responsibilities)))/i;
 
 const INTRO = /^(?:we|we're|our|you|you'll|join)\b/i;
 /**
@@ -158,6 +158,16 @@ const CREDENTIAL_NOUNS = new Set([
   "clearance",
   "accreditation",
 ]);
+
+/**
+ * Head nouns that name a credential only in the requirements part of a JD
+ * ("a CSCS card", "a forklift ticket", "a security pass"); among duties they
+ * are often work objects ("triage tickets", "issue passes").
+ */
+const REQUIREMENT_CREDENTIAL_NOUNS = new Set(["card", "ticket", "pass", "passport"]);
+
+/** A level or grade of a qualification: "NVQ Level 2", "Level 3 Diploma", "IPAF 3a". */
+const QUALIFICATION_LEVEL = /\blevel\s+\d\b/i;
 
 /** Verbs that only say how a credential is had ("ability to obtain", "pass a background check"). */
 const CREDENTIAL_VERBS = new Set([
@@ -476,7 +486,7 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
     if ((!startsWithVerb || opensWithBenefit) && isBenefitLine(groups)) return;
     // Checked on duties too: "Hold a full driving licence", "Qualified Teacher Status" open
     // with a verb that does no work (see hasWorkVerb).
-    if (isCredentialLine(tokens, groups)) {
+    if (isCredentialLine(tokens, groups, inRequirements)) {
       // Not asked about, but its words still say what the job needs ("critical care"), so they
       // stay less specific to any one duty (see resumeOverlap).
       credentialTerms.push(contentTerms(tokens));
@@ -564,12 +574,20 @@ function hasWorkVerb(tokens: readonly Token[]): boolean {
 /**
  * Whether a line only states a credential or a length of experience ("Social
  * Work England registration", "EMD and CPR certification, or ability to
- * obtain within six months", "At least two years as a store manager"): there
+ * obtain within six months", "At least two years as a store manager"; under a
+ * requirements heading also "a CSCS card", and anywhere "NVQ Level 2"): there
  * is no time it was done to ask about, unless a verb of the line does work
  * ("3+ years maintaining turboprop aircraft").
  */
-function isCredentialLine(tokens: readonly Token[], groups: readonly Token[][][]): boolean {
-  const credential = headLemmas(groups).some((head) => CREDENTIAL_NOUNS.has(head));
+function isCredentialLine(
+  tokens: readonly Token[],
+  groups: readonly Token[][][],
+  inRequirements: boolean,
+): boolean {
+  const credential =
+    headLemmas(groups).some((head) =>
+      CREDENTIAL_NOUNS.has(head) || (inRequirements && REQUIREMENT_CREDENTIAL_NOUNS.has(head))
+    ) || QUALIFICATION_LEVEL.test(tokens.map((t) => t.text).join(" "));
   const years = tokens.some((token, i) =>
     (token.pos === "NUM" || /^\d+\+?$/.test(token.lower)) &&
     tokens.slice(i + 1, i + 3).some((t) => t.lemma === "year")

@@ -285,10 +285,10 @@ function documentTier(
  * Plans exactly `count` distinct questions. The JD's own duties and the
  * resume's achievements come first, then domain-neutral questions. When the JD
  * is clearly about software (at least {@link SOFTWARE_JD_MIN_SKILLS} catalog
- * skills), catalog questions lead instead, in turn with the JD's duties:
- * skills named in both texts, then JD-only skills, then the candidate's
- * experience and projects (interleaved); then the resume's achievements and
- * generic questions. Plans of four or more always
+ * skills), the JD's duties still come first and catalog questions fill the
+ * remaining slots: skills named in both texts, then JD-only skills, then the
+ * candidate's experience and projects (interleaved); then the resume's
+ * achievements and generic questions. Plans of four or more always
  * hold a behavioural question, and plans of six or more hold a project
  * question when the resume names one. No two questions share their text or
  * their topic and kind.
@@ -366,10 +366,12 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
 }
 
 /**
- * Catalog questions and the JD's own duties in turn: the catalog probes depth
- * in a skill, the duties keep the interview on what this job asks for. On a
- * shared topic and kind, or on a personal quality ("Communication") of any
- * kind, the catalog question, written for it, wins.
+ * The JD's own duties, then catalog questions: the duties are what this job
+ * asks for, the catalog only enriches them (it probes depth in a skill and
+ * fills the slots the duties leave; asked first, it planned questions no line
+ * of the JD states, such as designing "a highly available web application").
+ * On a shared topic and kind, or on a personal quality ("Communication") of
+ * any kind, the catalog question, written for it, wins.
  */
 function softwareTier(catalog: readonly Candidate[], duties: readonly Candidate[]): Candidate[] {
   // A duty line naming only a personal quality ("excellent communication skills") repeats the
@@ -381,7 +383,7 @@ function softwareTier(catalog: readonly Candidate[], duties: readonly Candidate[
   const kept = new Set(
     dedupe([...catalog, ...duties.filter((d) => !qualities.has(topicKey(d.question)))]),
   );
-  return interleave(catalog.filter((c) => kept.has(c)), duties.filter((c) => kept.has(c)));
+  return [...duties, ...catalog].filter((c) => kept.has(c));
 }
 
 function topicKey(question: PlannedQuestion): string {

@@ -124,7 +124,10 @@ export function indexOfPhrase(
 export function quoteSnippet(text: string, maxChars = 100): string {
   const cleaned = stripLinks(text)
     .replace(/\+?\d[\d\s().-]{6,}\d/g, " ")
-    .replace(/[^\p{L}\p{N} .,;:%+#/&()'-]/gu, " ")
+    // A range keeps its dash ("85–100", "£1.2m–£1.5m"), after phone numbers are gone so that
+    // "2019–2023" is not read as one.
+    .replace(/(\d[\p{L}%]{0,2})\s*[–—]\s*(?=[£$€]?\d)/gu, "$1-")
+    .replace(/[^\p{L}\p{N} .,;:%+#/&()'£$€-]/gu, " ")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/^[\s.,;:&/-]+|[\s.,;:&/(-]+$/g, "");

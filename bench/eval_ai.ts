@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3, 4 and 5) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|all` picks which (default
+ * unseen roles (rounds 3, 4, 5 and 6) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|unseen-4|all` picks which (default
  * all); a part whose fixture file does not exist yet has no roles. With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -482,6 +482,7 @@ export const PARTS = [
   "unseen",
   "unseen-2",
   "unseen-3",
+  "unseen-4",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -543,6 +544,13 @@ export async function partRoles(part: Part): Promise<QualityRole[]> {
           "UNSEEN_ROLES_3",
         ) ?? []),
       ];
+    case "unseen-4":
+      return [
+        ...(await optionalFixture<readonly QualityRole[]>(
+          "unseen_roles_4.ts",
+          "UNSEEN_ROLES_4",
+        ) ?? []),
+      ];
   }
 }
 
@@ -571,6 +579,7 @@ const TITLES: Record<Part, string> = {
   unseen: "Unseen roles (round 3, written blind, run once)",
   "unseen-2": "Second unseen roles (round 4, written blind, run once)",
   "unseen-3": "Third unseen roles (round 5, written blind, run once)",
+  "unseen-4": "Fourth unseen roles (round 6, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

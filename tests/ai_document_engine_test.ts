@@ -223,10 +223,20 @@ Deno.test("non-software roles get questions from their documents and no software
   }
 });
 
-Deno.test("a clearly software JD still gets catalog questions", async () => {
+Deno.test("a clearly software JD asks its own duties first, the catalog after", async () => {
   const r = role("backend-engineer");
-  const questions = await plan(r);
-  assert.ok(questions.some((q) => q.topic === "PostgreSQL" || q.topic === "Kubernetes"));
+  const duties = extractDuties(r.jd, r.resume).filter((d) => d.rank >= 3);
+  const questions = await plan(r, 10);
+  // Every duty line the plan quotes comes before the first catalog question.
+  const quotesDuty = (q: PlannedQuestion) => duties.some((d) => q.text.includes(d.quote));
+  const firstCatalog = questions.findIndex((q) => !quotesDuty(q) && q.kind === "technical");
+  assert.ok(firstCatalog > 0, questions.map((q) => q.text).join("\n"));
+  assert.ok(
+    !questions.slice(firstCatalog).some(quotesDuty),
+    questions.map((q) => q.text).join("\n"),
+  );
+  // The catalog still enriches the plan.
+  assert.ok(questions.some((q) => q.topic === "PostgreSQL" || q.topic === "Go"));
 });
 
 // ---------------------------------------------------------------- scoring
@@ -738,11 +748,77 @@ Deno.test("eval: --part picks one part or all", () => {
     "unseen",
     "unseen-2",
     "unseen-3",
+    "unseen-4",
   ]);
   assert.deepEqual(partsFromArgs(["--part", "tuning"]), ["tuning"]);
   assert.deepEqual(partsFromArgs(["--part=unseen", "--cross"]), ["unseen"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-2"]), ["unseen-2"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-3"]), ["unseen-3"]);
-  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 6);
+  assert.deepEqual(partsFromArgs(["--part", "unseen-4"]), ["unseen-4"]);
+  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 7);
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
+});
+
+/**
+ * A trade JD whose credential lines name a level and a card, under a "You'll
+ * need:" heading: the card is a credential only because of that heading.
+ */
+const ROOFER_JD = `Roofer
+Responsibilities:
+- Strip and re-tile pitched roofs in clay and concrete tiles.
+- Dress lead flashings to chimneys, valleys and abutments.
+You'll need:
+- NVQ Level 2 in roofing or equivalent on-site experience.
+- A valid CSCS card.
+- Ability to set out and mark gauge for tiling and slating.
+- Full UK driving licence.`;
+
+Deno.test("credential lines named by a level or a card are not duties; skills are", () => {
+  const quotes = extractDuties(ROOFER_JD, "").map((d) => d.quote);
+  assert.ok(!quotes.some((q) => /NVQ|CSCS/.test(q)), quotes.join("\n"));
+  // A skill requirement that describes work stays, as do the duties.
+  assert.ok(quotes.some((q) => /set out and mark gauge/.test(q)), quotes.join("\n"));
+  assert.ok(quotes.some((q) => /dress lead flashings/.test(q)), quotes.join("\n"));
+});
+
+Deno.test("a card is a work object among duties, a credential among requirements", () => {
+  const jd = `IT Support Analyst
+Responsibilities:
+- Triage tickets and access cards for new starters.
+- Reset passwords and unlock accounts for staff.
+Requirements:
+- A valid security pass and a driving licence card.
+- Patience with users under pressure.`;
+  const quotes = extractDuties(jd, "").map((d) => d.quote);
+  assert.ok(quotes.some((q) => /triage tickets/.test(q)), quotes.join("\n"));
+  assert.ok(!quotes.some((q) => /security pass/.test(q)), quotes.join("\n"));
+});
+
+Deno.test("a number range keeps its dash in quotes", () => {
+  const resume = `Conveyancer
+- Managed a caseload of 85–100 live residential matters from instruction to completion.
+- Negotiated fees of £1.2m–£1.5m a year across 20-25 developers.`;
+  const quotes = extractAchievements(resume, "").map((a) => a.quote);
+  assert.ok(quotes.some((q) => q.includes("85-100 live")), quotes.join("\n"));
+  assert.ok(
+    quotes.some((q) => q.includes("£1.2m-£1.5m") && q.includes("20-25")),
+    quotes.join("\n"),
+  );
+});
+
+Deno.test("a list of the trade's things without actions on them is not substance", async () => {
+  // Ten and more distinct nouns, none of them acted on: what anyone in the trade could list.
+  const c = TRADE_CASES.find((t) => t.trade === "electrician")!;
+  const question = dutyQuestionIn(c.jd, c.resume, ["conduit", "panels", "breakers"], "install");
+  const listed = await engine.evaluateAnswer(
+    question,
+    "I've done all sorts of jobs over the years, conduit, panels, breakers, circuits, sockets, " +
+      "lighting, switchgear, cabling, boards, meters, the lot. I'm a hard worker, I always do a " +
+      "tidy job and I make sure the customer is happy at the end.",
+  );
+  assert.ok(!listed.covered.some((p) => p.startsWith(VOCABULARY_POINT)), listed.remark);
+  assert.equal(listed.grade, "F", listed.remark);
+  // The same things acted on in a real job are substance.
+  const acted = await engine.evaluateAnswer(question, c.answer);
+  assert.ok(acted.score >= listed.score + 3, `${acted.remark}\n${listed.remark}`);
 });

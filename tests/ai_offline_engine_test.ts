@@ -75,13 +75,13 @@ Deno.test("plan is grounded in skills named in the JD and resume, with correct s
   }
 });
 
-Deno.test("skills in both texts come first, then JD-only skills, in turn with the JD's lines", async () => {
+Deno.test("the JD's lines come first, then skills in both texts, then JD-only skills", async () => {
   const questions = await plan(3);
   assert.deepEqual(questions.map((q) => q.source), ["both", "both", "both"]);
   const catalogTopics = new Set(SKILL_CATALOG.map((s) => s.name));
   const fromCatalog = questions.map((q) => catalogTopics.has(q.topic));
-  assert.deepEqual(fromCatalog, [true, false, true], "a catalog skill, a JD line, a catalog skill");
-  assert.match(questions[1].text, /^The role calls for experience running services on Kubernetes/);
+  assert.deepEqual(fromCatalog, [false, true, true], "a JD line, then catalog skills");
+  assert.match(questions[0].text, /^The role calls for experience running services on Kubernetes/);
   assert.ok(questions.filter((_, i) => fromCatalog[i]).every((q) => q.kind === "technical"));
 
   const longer = await plan(10);
