@@ -11,7 +11,13 @@ import { analyzeWords, retagCompoundNouns } from "../ai/nlp.ts";
 import { dutyQuestion as buildDutyQuestion } from "../ai/document_questions.ts";
 import { REASON_POINT, RESULT_POINT, VOCABULARY_POINT } from "../ai/question_templates.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
-import { evaluateCorpus, leakedTerms, matchDutyAnswer, partsFromArgs } from "../bench/eval_ai.ts";
+import {
+  evaluateCorpus,
+  leakedTerms,
+  matchDutyAnswer,
+  PARTS,
+  partsFromArgs,
+} from "../bench/eval_ai.ts";
 import { OFF_TOPIC_ANSWERS } from "./fixtures/ai_quality/off_topic_answers.ts";
 import type { DutyAnswer, QualityRole } from "./fixtures/ai_quality/role.ts";
 import { FRESH_ROLES } from "./fixtures/ai_quality/fresh_roles.ts";
@@ -741,15 +747,7 @@ Deno.test("eval: a line cut at 140 characters in the question still counts as qu
 });
 
 Deno.test("eval: --part picks one part or all", () => {
-  assert.deepEqual(partsFromArgs([]), [
-    "tuning",
-    "held-out",
-    "fresh",
-    "unseen",
-    "unseen-2",
-    "unseen-3",
-    "unseen-4",
-  ]);
+  assert.deepEqual(partsFromArgs([]), [...PARTS]);
   assert.deepEqual(partsFromArgs(["--part", "tuning"]), ["tuning"]);
   assert.deepEqual(partsFromArgs(["--part=unseen", "--cross"]), ["unseen"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-2"]), ["unseen-2"]);

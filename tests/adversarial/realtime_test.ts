@@ -9,6 +9,7 @@ import { type LiveServer, startLiveServer } from "../helpers/live_server.ts";
 import { RawPeer } from "../helpers/raw_peer.ts";
 import { assertStayedHealthy, watchHealth } from "./health_watch.ts";
 import {
+  frameForAnotherQuestion,
   newCandidate,
   poisonRows,
   strayFrame,
@@ -78,13 +79,7 @@ liveTest("frames dropped as overloaded get at most one reply per 100 ms", async 
     const candidate = await newCandidate({ base: server.base }, "overloader");
     const peer = await RawPeer.open(candidate.url);
     await peer.next("session");
-    const frame = encodeFrame({
-      stream: "camera",
-      questionId: 2,
-      seq: 0,
-      offset: 0,
-      payload: new Uint8Array(0),
-    });
+    const frame = frameForAnotherQuestion();
     const started = performance.now();
     let sent = 0;
     while (performance.now() - started < 2000) {

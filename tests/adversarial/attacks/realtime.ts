@@ -107,6 +107,17 @@ async function floodDeaf(
   return { sent, closedByServer, seconds: (performance.now() - started) / 1000 };
 }
 
+/** An empty camera frame for question 2, which is never the current one of a new candidate. */
+export function frameForAnotherQuestion(): Uint8Array {
+  return encodeFrame({
+    stream: "camera",
+    questionId: 2,
+    seq: 0,
+    offset: 0,
+    payload: new Uint8Array(0),
+  });
+}
+
 /**
  * Item 6: two candidates send 24-byte frames for question 2, which is not
  * current, as fast as they can: one never reads the replies, one does.
@@ -120,13 +131,7 @@ export async function tinyFrames(
     newCandidate(target, "tiny-deaf"),
     newCandidate(target, "tiny-reader"),
   ]);
-  const frame = encodeFrame({
-    stream: "camera",
-    questionId: 2,
-    seq: 0,
-    offset: 0,
-    payload: new Uint8Array(0),
-  });
+  const frame = frameForAnotherQuestion();
   const deafRun = DeafPeer.open(deafCandidate.url).then((peer) =>
     floodDeaf(peer, DeafPeer.encode(frame), seconds)
   );
