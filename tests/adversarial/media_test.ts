@@ -55,11 +55,12 @@ dbTest("big-answer: finalizing a large answer does not hold it in memory", async
     const camera = await server.deps.store.stat(String(question.camera_recording_path));
     assert.ok(camera && camera.size > bytes * 0.9, `camera.webm has ${camera?.size} bytes`);
     // Held in memory, the answer was there at least three times (read, copied to the worker,
-    // written into ffmpeg's memory); streamed, the growth is one ffmpeg instance's, about 80 MB
-    // here whatever the answer's size.
+    // written into ffmpeg's memory); streamed, the growth is one ffmpeg instance's, about 80 MB,
+    // plus on S3 the multipart upload's parts in flight (8 MiB each), whatever the answer's size.
+    // Less than the answer once tells the two apart (119 MB was seen on S3 under load).
     const grewMb = (peak - before) / 1e6;
     assert.ok(
-      grewMb < 0.75 * bytes / 1e6,
+      grewMb < bytes / 1e6,
       `memory grew by ${Math.round(grewMb)} MB finalizing a ${bytes / 1e6} MB answer`,
     );
     const left = await filesBelow(dataDir, "recordings");
