@@ -22,6 +22,10 @@
  *   the candidate's own actions in the simple past, or detailed vocabulary),
  *   and a shared word only shows the subject in the question's sense: not a
  *   unit of time, nor a verb of the same form as the question's noun.
+ *   Since round 7 detailed vocabulary needs a particular occasion too (a past
+ *   tense, a number, an example, ordered steps, or two verbs of the
+ *   candidate's acting on particular things): habits in the trade's words ("I
+ *   deal with all aspects of…", "I'm always on the phone to buyers") are not.
  *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
@@ -317,6 +321,100 @@ function actedOnNouns(sentences: readonly Sentence[]): Set<string> {
     for (const token of tokens) if (token.pos === "NOUN") nouns.add(token.lemma);
   }
   return nouns;
+}
+
+/**
+ * Verbs of feeling, thinking or motion: "I love property", "I believe in",
+ * "I go the extra mile" say what the candidate is like, not what they do to
+ * something.
+ */
+const STATIVE = new Set([
+  "love",
+  "like",
+  "enjoy",
+  "believe",
+  "feel",
+  "think",
+  "know",
+  "want",
+  "hope",
+  "care",
+  "try",
+  "go",
+  "come",
+]);
+
+/** Objects that stand for everything at once: "all aspects of", "everyone", "whatever comes up". */
+const UNIVERSAL = new Set([
+  "all",
+  "every",
+  "everyone",
+  "everybody",
+  "everything",
+  "anything",
+  "anyone",
+  "whatever",
+  "whoever",
+]);
+
+/** Distinct verbs acting on a thing from which present-tense steps show real practice. */
+const OBJECT_STEPS = 2;
+
+/**
+ * How many distinct verbs the candidate applies to a particular thing, right
+ * after "I" or "we" (an adverb other than one of habit may come between):
+ * "I pull keywords from…", "I keep the map in a spreadsheet", "I get the
+ * inspector to check it". Statements of habit or feeling ("I always try",
+ * "I love property", "I work hard", "I deal with all aspects of…", "I treat
+ * everyone fairly") act on nothing in particular.
+ */
+function objectSteps(sentences: readonly Sentence[]): number {
+  const verbs = new Set<string>();
+  for (const { tokens } of sentences) {
+    tokens.forEach((token, i) => {
+      if (token.lower !== "i" && token.lower !== "we") return;
+      let at = i + 1;
+      if (tokens[at]?.pos === "ADV") {
+        if (HABITUAL.has(tokens[at].lower)) return;
+        at++;
+      }
+      const [verb, object] = [tokens[at], tokens[at + 1]];
+      if (verb?.pos !== "VERB" || AUXILIARIES.has(verb.lemma) || STATIVE.has(verb.lemma)) return;
+      if (!object || UNIVERSAL.has(object.lower)) return;
+      // An object may open with an adjective ("I avoid paid link schemes"), not a manner ("I work hard").
+      const noun = object.pos === "ADJ" && tokens[at + 2]?.pos === "NOUN";
+      if (noun || ["DET", "NOUN", "PROPN", "PRON", "NUM"].includes(object.pos)) {
+        verbs.add(verb.lemma);
+      }
+    });
+  }
+  return verbs.size;
+}
+
+/** Words that order steps: "first I isolate the supply, then I drain it down". */
+const SEQUENCE = new Set(["first", "firstly", "then", "next", "finally", "afterwards", "once"]);
+
+/**
+ * Whether the answer shows a particular occasion rather than a general claim:
+ * a verb in the past tense that is not a claim of experience ("I have done",
+ * "I've always"), a number, a marked example, or steps put in order ("first",
+ * "then"). "I deal with all aspects of tenancy management… I treat everyone
+ * fairly" and "I'm always on the phone to buyers and vendors" name the
+ * trade's things in statements of habit, which anyone in the trade can make.
+ */
+function showsOccasion(sentences: readonly Sentence[], text: string): boolean {
+  if (EXAMPLE.test(text) || /\d/.test(text)) return true;
+  if (objectSteps(sentences) >= OBJECT_STEPS) return true;
+  return sentences.some(({ tokens }) =>
+    hasNumberWords(tokens) ||
+    tokens.some((token, i) =>
+      SEQUENCE.has(token.lower) ||
+      (isPastVerb(token) &&
+        !tokens.slice(Math.max(0, i - 2), i).some((t) =>
+          t.lemma === "have" || /'ve$/.test(t.lower) || HABITUAL.has(t.lower)
+        ))
+    )
+  );
 }
 
 /** Distinct present-tense actions from which a detailed answer describes the candidate's own steps. */
@@ -636,8 +734,10 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
     .filter((t) => !(t.pos === "VERB" && askedForms.has(t.lower)))
     .map(termKey);
   const core = corePoint(points);
-  // Real experience brings its own vocabulary; filler repeats a few general nouns.
-  const detailed = actedOnNouns(sentencesNlp).size >= DETAILED_NOUNS;
+  // Real experience brings its own vocabulary; filler repeats a few general nouns, or names the
+  // trade's things in statements of habit with no occasion behind them.
+  const detailed = actedOnNouns(sentencesNlp).size >= DETAILED_NOUNS &&
+    showsOccasion(sentencesNlp, clean);
   const ownActions = reportsOwnActions(sentencesNlp) ||
     (detailed && describesOwnSteps(sentencesNlp));
 

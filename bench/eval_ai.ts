@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3, 4, 5 and 6) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|unseen-4|all` picks which (default
+ * unseen roles (rounds 3, 4, 5, 6 and 7) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|unseen-4|unseen-5|all` picks which (default
  * all); a part whose fixture file does not exist yet has no roles. With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -483,6 +483,7 @@ export const PARTS = [
   "unseen-2",
   "unseen-3",
   "unseen-4",
+  "unseen-5",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -551,6 +552,13 @@ export async function partRoles(part: Part): Promise<QualityRole[]> {
           "UNSEEN_ROLES_4",
         ) ?? []),
       ];
+    case "unseen-5":
+      return [
+        ...(await optionalFixture<readonly QualityRole[]>(
+          "unseen_roles_5.ts",
+          "UNSEEN_ROLES_5",
+        ) ?? []),
+      ];
   }
 }
 
@@ -580,6 +588,7 @@ const TITLES: Record<Part, string> = {
   "unseen-2": "Second unseen roles (round 4, written blind, run once)",
   "unseen-3": "Third unseen roles (round 5, written blind, run once)",
   "unseen-4": "Fourth unseen roles (round 6, written blind, run once)",
+  "unseen-5": "Fifth unseen roles (round 7, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

@@ -387,6 +387,7 @@ function dutyQuestionIn(
   resume: string,
   subject: string[],
   verb: string,
+  index = 0,
 ): PlannedQuestion {
   const duty: JdDuty = {
     quote: `${verb} ${subject.join(" and ")}`,
@@ -400,7 +401,7 @@ function dutyQuestionIn(
     rank: 0,
     order: 0,
   };
-  return buildDutyQuestion(duty, 0, roleVocabulary(jd, resume));
+  return buildDutyQuestion(duty, index, roleVocabulary(jd, resume));
 }
 
 const OFF_SUBJECT = /does not address the subject/;
@@ -753,7 +754,9 @@ Deno.test("eval: --part picks one part or all", () => {
   assert.deepEqual(partsFromArgs(["--part", "unseen-2"]), ["unseen-2"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-3"]), ["unseen-3"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-4"]), ["unseen-4"]);
-  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 7);
+  assert.deepEqual(partsFromArgs(["--part", "unseen-5"]), ["unseen-5"]);
+  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 8);
+  assert.ok(partsFromArgs(["--part", "all"]).includes("unseen-5"));
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
 });
 
@@ -819,4 +822,92 @@ Deno.test("a list of the trade's things without actions on them is not substance
   // The same things acted on in a real job are substance.
   const acted = await engine.evaluateAnswer(question, c.answer);
   assert.ok(acted.score >= listed.score + 3, `${acted.remark}\n${listed.remark}`);
+});
+
+/** JDs of two trades far from the tuning roles, for the round 7 answers below. */
+const HOUSING_JD = `Housing Officer
+- Manage rent arrears and tenancies for a patch of general needs homes.
+- Investigate anti-social behaviour reports from residents.
+- Carry out tenancy sign-ups and settling-in visits.`;
+const HOUSING_RESUME = `- Managed a patch of 420 homes and kept rent arrears below 2.5%.
+- Ran settling-in visits for new tenants.`;
+const AGENT_JD = `Estate Agent Negotiator
+- Negotiate offers between buyers and vendors and agree sales.
+- Register and qualify buyers, matching them to properties.
+- Conduct accompanied viewings and gather feedback for vendors.`;
+const AGENT_RESUME = `- Agreed 60 sales a year across the branch.
+- Generated 40 market appraisals from buyer leads.`;
+
+/**
+ * Per trade: a duty, a generic answer that names its things in statements of
+ * habit (ten nouns and more in sentences with a verb, which round 6 counted as
+ * substance), an expert's account of one occasion, and an expert's present-tense
+ * steps with no number, past tense or sequence word.
+ */
+const HABIT_CASES = [
+  {
+    jd: HOUSING_JD,
+    resume: HOUSING_RESUME,
+    subject: ["rent arrears", "tenancies"],
+    verb: "manage",
+    habitual: "I deal with all aspects of tenancy management: rent arrears, repairs, complaints, " +
+      "vulnerable residents, neighbour disputes and home visits. I treat everyone fairly, work in " +
+      "partnership with other agencies and always try to find the right outcome for the tenant " +
+      "and the community.",
+    occasion:
+      "Last year a tenant on my patch fell eight weeks behind on rent after losing shifts. " +
+      "I visited her at home within a week, checked her benefit entitlement and helped her claim " +
+      "housing costs, then agreed a repayment plan on top of the rent. The arrears were cleared " +
+      "in ten months and the tenancy never went to court.",
+    steps: "I pull the arrears report from the housing system and sort the tenancies by the " +
+      "weeks they owe. I phone the tenant before a letter goes out, and I check their benefit " +
+      "claim with them, because most rent arrears start with a change in income. I agree a " +
+      "repayment plan they can afford and I refer anyone in hardship to the money advice team.",
+  },
+  {
+    jd: AGENT_JD,
+    resume: AGENT_RESUME,
+    subject: ["offers", "buyers", "vendors"],
+    verb: "negotiate",
+    habitual: "I'm a people person and I love property. I'm always on the phone to buyers and " +
+      "vendors, I work hard to hit my targets and I go the extra mile to get offers and deals " +
+      "over the line for every client, whatever the property, the price or the market.",
+    occasion: "In March two buyers offered on a three-bed semi within a day of each other. I " +
+      "qualified both, checked their mortgage offers and chain, and told the vendors that the " +
+      "lower offer came from a chain-free buyer. They accepted it, and we exchanged in six weeks " +
+      "while the higher bidder's chain collapsed.",
+    steps: "I qualify every buyer before I put an offer forward: I see their mortgage agreement " +
+      "in principle and I ask about their chain. I put each offer to the vendors in writing with " +
+      "the buyer's position, because a buyer with no chain is often worth more than a higher " +
+      "price. I keep both sides up to date so that nobody hears news from the solicitors first.",
+  },
+  {
+    ...TRADE_CASES.find((t) => t.trade === "electrician")!,
+    habitual: "I handle everything on lockout and tagout: panels, breakers, circuits, locks, " +
+      "tags, permits, isolations, testers, drawings and signs. I'm always careful on site, I " +
+      "work safely and I make sure every job is safe for the crew and the client.",
+    occasion: TRADE_CASES.find((t) => t.trade === "electrician")!.answer,
+    steps: "I isolate the feed at the board and hang my own lock on the breaker, because a " +
+      "colleague's lock tells me nothing about my circuit. I prove the circuit dead with the " +
+      "tester and I prove the tester on a live source before and after. I sign the tagout sheet " +
+      "and I keep the key on me until the work is finished.",
+  },
+];
+
+Deno.test("habitual statements in the trade's words are graded F or D in every kind of question", async () => {
+  for (const c of HABIT_CASES) {
+    // Each wording: a specific time, how they approach it, a time it went wrong.
+    for (const kind of [0, 1, 2]) {
+      const question = dutyQuestionIn(c.jd, c.resume, c.subject, c.verb, kind);
+      const habitual = await engine.evaluateAnswer(question, c.habitual);
+      assert.ok(["F", "D"].includes(habitual.grade), `${c.verb}: ${habitual.remark}`);
+      assert.doesNotMatch(habitual.remark, /Specific: [^.]*first-person actions/);
+      // An account of one occasion, or the steps the expert takes to particular things, still counts.
+      for (const answer of [c.occasion, c.steps]) {
+        const expert = await engine.evaluateAnswer(question, answer);
+        assert.ok(["A", "B", "C"].includes(expert.grade), `${c.verb}: ${expert.remark}`);
+        assert.ok(expert.score >= habitual.score + 3, `${expert.remark}\n${habitual.remark}`);
+      }
+    }
+  }
 });
