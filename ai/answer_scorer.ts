@@ -369,26 +369,40 @@ const OBJECT_STEPS = 2;
  * everyone fairly") act on nothing in particular.
  */
 function objectSteps(sentences: readonly Sentence[]): number {
+  return ownVerbs(sentences, { refuseHabitual: true }, (tokens, at) => {
+    const [verb, object] = [tokens[at], tokens[at + 1]];
+    if (STATIVE.has(verb.lemma) || !object || UNIVERSAL.has(object.lower)) return false;
+    // An object may open with an adjective ("I avoid paid link schemes"), not a manner ("I work hard").
+    const noun = object.pos === "ADJ" && tokens[at + 2]?.pos === "NOUN";
+    return noun || ["DET", "NOUN", "PROPN", "PRON", "NUM"].includes(object.pos);
+  }).size;
+}
+
+/**
+ * The distinct verbs (lemmas, auxiliaries left out) the candidate puts right
+ * after "I" or "we", an adverb allowed between (one of habit, "I always…",
+ * refuses the clause when `refuseHabitual`), that `keep` accepts at `at`.
+ */
+function ownVerbs(
+  sentences: readonly Sentence[],
+  options: { refuseHabitual: boolean },
+  keep: (tokens: readonly Token[], at: number) => boolean = () => true,
+): Set<string> {
   const verbs = new Set<string>();
   for (const { tokens } of sentences) {
     tokens.forEach((token, i) => {
       if (token.lower !== "i" && token.lower !== "we") return;
       let at = i + 1;
       if (tokens[at]?.pos === "ADV") {
-        if (HABITUAL.has(tokens[at].lower)) return;
+        if (options.refuseHabitual && HABITUAL.has(tokens[at].lower)) return;
         at++;
       }
-      const [verb, object] = [tokens[at], tokens[at + 1]];
-      if (verb?.pos !== "VERB" || AUXILIARIES.has(verb.lemma) || STATIVE.has(verb.lemma)) return;
-      if (!object || UNIVERSAL.has(object.lower)) return;
-      // An object may open with an adjective ("I avoid paid link schemes"), not a manner ("I work hard").
-      const noun = object.pos === "ADJ" && tokens[at + 2]?.pos === "NOUN";
-      if (noun || ["DET", "NOUN", "PROPN", "PRON", "NUM"].includes(object.pos)) {
-        verbs.add(verb.lemma);
-      }
+      const verb = tokens[at];
+      if (verb?.pos !== "VERB" || AUXILIARIES.has(verb.lemma) || !keep(tokens, at)) return;
+      verbs.add(verb.lemma);
     });
   }
-  return verbs.size;
+  return verbs;
 }
 
 /** Words that order steps: "first I isolate the supply, then I drain it down". */
@@ -428,15 +442,7 @@ const OWN_STEPS = 3;
  * this form; a general claim ("I always try my best") names one or two.
  */
 function describesOwnSteps(sentences: readonly Sentence[]): boolean {
-  const verbs = new Set<string>();
-  for (const { tokens } of sentences) {
-    tokens.forEach((token, i) => {
-      if (token.lower !== "i" && token.lower !== "we") return;
-      const next = tokens[i + 1]?.pos === "ADV" ? tokens[i + 2] : tokens[i + 1];
-      if (next?.pos === "VERB" && !AUXILIARIES.has(next.lemma)) verbs.add(next.lemma);
-    });
-  }
-  return verbs.size >= OWN_STEPS;
+  return ownVerbs(sentences, { refuseHabitual: false }).size >= OWN_STEPS;
 }
 
 /** Numbers written as words ("three times", "ten minutes"); "one" is too often a pronoun. */
