@@ -46,6 +46,7 @@ import {
 } from "./recordings.ts";
 import { PRIVATE_DIR_MODE } from "./storage.ts";
 import type { ObjectStore } from "./object_store.ts";
+import { FINALIZE_JOB, finalizeJobKey } from "./finalize_job.ts";
 import { StagingUnavailableError } from "./staging_handoff.ts";
 import { log } from "../log.ts";
 
@@ -68,14 +69,6 @@ export interface FinalizeDeps {
    * hand it over in time, so the job is retried.
    */
   claimStaging: (qa: QuestionAnswerRow) => Promise<void>;
-}
-
-/** Job kind of answer finalization; its key is `finalize:<question_answer_id>`. */
-export const FINALIZE_JOB = "finalize_answer";
-
-/** The job key for finalizing question/answer row `id`. */
-export function finalizeJobKey(id: number): string {
-  return `${FINALIZE_JOB}:${id}`;
 }
 
 const labels: Record<StreamName, string> = {

@@ -41,7 +41,7 @@ import {
 } from "../realtime/event_bus.ts";
 import type { ObjectStore } from "./object_store.ts";
 import { answerDir, removeStaging } from "./recordings.ts";
-import { finalizeJobKey } from "./finalize.ts";
+import { finalizeJobKey } from "./finalize_job.ts";
 import { createFileAtomic, PRIVATE_FILE_MODE, syncDirectory } from "./storage.ts";
 import { log } from "../log.ts";
 

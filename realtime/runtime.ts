@@ -12,7 +12,8 @@ import { createLocalBus, createPostgresBus, type EventBus } from "./event_bus.ts
 import { RealtimeHub } from "./hub.ts";
 import { startSweeper } from "./sweeper.ts";
 import { FfmpegPool } from "../media/ffmpeg.ts";
-import { FINALIZE_JOB, finalizeJobHandler } from "../media/finalize.ts";
+import { finalizeJobHandler } from "../media/finalize.ts";
+import { FINALIZE_JOB } from "../media/finalize_job.ts";
 import { type JobRunner, startJobRunner } from "../jobs/runner.ts";
 import { REPORT_JOB, reportJobHandler } from "../jobs/report.ts";
 import { createTranscriber } from "../ai/transcription.ts";

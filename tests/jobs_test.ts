@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { claimJob, enqueueJob, failJob } from "../jobs/queue.ts";
 import { startJobRunner } from "../jobs/runner.ts";
 import { jobs, questionAnswers } from "../db/schema.ts";
-import { FINALIZE_JOB, finalizeJobKey } from "../media/finalize.ts";
+import { FINALIZE_JOB, finalizeJobKey } from "../media/finalize_job.ts";
 import { FfmpegPool } from "../media/ffmpeg.ts";
 import { makeLiveWebm } from "./fixtures/media.ts";
 import { dbTest, setupApp } from "./helpers/app.ts";

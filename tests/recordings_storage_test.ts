@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { auditLog, interviews, jobs, questionAnswers, transcriptSegments } from "../db/schema.ts";
-import { FINALIZE_JOB } from "../media/finalize.ts";
+import { FINALIZE_JOB } from "../media/finalize_job.ts";
 import { FfmpegPool } from "../media/ffmpeg.ts";
 import { outputPath } from "../media/recordings.ts";
 import { filesBelow } from "../media/storage.ts";

@@ -11,7 +11,7 @@ import { createLocalBus } from "../realtime/event_bus.ts";
 import { removeLeftovers } from "../realtime/sweeper.ts";
 import { openPostgres } from "../db/client.ts";
 import { interviews, jobs, questionAnswers, transcriptSegments } from "../db/schema.ts";
-import { FINALIZE_JOB, finalizeJobKey } from "../media/finalize.ts";
+import { FINALIZE_JOB, finalizeJobKey } from "../media/finalize_job.ts";
 import { parseConfig } from "../config.ts";
 import { createFsObjectStore, createObjectStore } from "../media/object_store.ts";
 import { stagedStream, StreamWriter } from "../media/recordings.ts";
