@@ -8,7 +8,7 @@
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
  * unseen roles (rounds 3, 4, 5, 6 and 7) are reported separately;
  * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|unseen-4|unseen-5|all` picks which (default
- * all); a part whose fixture file does not exist yet has no roles. With
+ * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
  * something else are not rewarded.
@@ -25,6 +25,13 @@ import { HELD_OUT_ROLES } from "../tests/fixtures/ai_quality/held_out_roles.ts";
 import { OFF_TOPIC_ANSWERS } from "../tests/fixtures/ai_quality/off_topic_answers.ts";
 import type { DutyAnswer, QualityRole } from "../tests/fixtures/ai_quality/role.ts";
 import { TUNING_ROLES } from "../tests/fixtures/ai_quality/tuning_roles.ts";
+import { DUTY_ANSWERS_TUNING } from "../tests/fixtures/ai_quality/duty_answers_tuning.ts";
+import { DUTY_ANSWERS_HELD_OUT } from "../tests/fixtures/ai_quality/duty_answers_held_out.ts";
+import { UNSEEN_ROLES } from "../tests/fixtures/ai_quality/unseen_roles.ts";
+import { UNSEEN_ROLES_2 } from "../tests/fixtures/ai_quality/unseen_roles_2.ts";
+import { UNSEEN_ROLES_3 } from "../tests/fixtures/ai_quality/unseen_roles_3.ts";
+import { UNSEEN_ROLES_4 } from "../tests/fixtures/ai_quality/unseen_roles_4.ts";
+import { UNSEEN_ROLES_5 } from "../tests/fixtures/ai_quality/unseen_roles_5.ts";
 
 const QUESTIONS = 5;
 
@@ -488,77 +495,29 @@ export const PARTS = [
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
 
-/**
- * An export of a fixture that may not be written yet: the duty answers and
- * unseen roles are written separately from the engine, and the eval must run
- * before they exist. Undefined when the file is missing.
- */
-async function optionalFixture<T>(file: string, name: string): Promise<T | undefined> {
-  const url = new URL(`../tests/fixtures/ai_quality/${file}`, import.meta.url);
-  try {
-    await Deno.stat(url);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  const module: Record<string, unknown> = await import(url.href);
-  return module[name] as T | undefined;
-}
-
 type DutyAnswerMap = Readonly<Record<string, readonly DutyAnswer[]>>;
 
 /** A part's roles with their duty answers merged in (unseen roles carry their own). */
-export async function partRoles(part: Part): Promise<QualityRole[]> {
-  const merge = (roles: readonly QualityRole[], answers: DutyAnswerMap | undefined) =>
-    roles.map((role) => ({ ...role, dutyAnswers: role.dutyAnswers ?? answers?.[role.id] }));
+export function partRoles(part: Part): readonly QualityRole[] {
+  const merge = (roles: readonly QualityRole[], answers: DutyAnswerMap) =>
+    roles.map((role) => ({ ...role, dutyAnswers: role.dutyAnswers ?? answers[role.id] }));
   switch (part) {
     case "tuning":
-      return merge(
-        TUNING_ROLES,
-        await optionalFixture<DutyAnswerMap>("duty_answers_tuning.ts", "DUTY_ANSWERS_TUNING"),
-      );
+      return merge(TUNING_ROLES, DUTY_ANSWERS_TUNING);
     case "held-out":
+      return merge(HELD_OUT_ROLES, DUTY_ANSWERS_HELD_OUT);
     case "fresh":
-      return merge(
-        part === "held-out" ? HELD_OUT_ROLES : FRESH_ROLES,
-        await optionalFixture<DutyAnswerMap>(
-          "duty_answers_held_out.ts",
-          "DUTY_ANSWERS_HELD_OUT",
-        ),
-      );
+      return merge(FRESH_ROLES, DUTY_ANSWERS_HELD_OUT);
     case "unseen":
-      return [
-        ...(await optionalFixture<readonly QualityRole[]>("unseen_roles.ts", "UNSEEN_ROLES") ??
-          []),
-      ];
+      return UNSEEN_ROLES;
     case "unseen-2":
-      return [
-        ...(await optionalFixture<readonly QualityRole[]>(
-          "unseen_roles_2.ts",
-          "UNSEEN_ROLES_2",
-        ) ?? []),
-      ];
+      return UNSEEN_ROLES_2;
     case "unseen-3":
-      return [
-        ...(await optionalFixture<readonly QualityRole[]>(
-          "unseen_roles_3.ts",
-          "UNSEEN_ROLES_3",
-        ) ?? []),
-      ];
+      return UNSEEN_ROLES_3;
     case "unseen-4":
-      return [
-        ...(await optionalFixture<readonly QualityRole[]>(
-          "unseen_roles_4.ts",
-          "UNSEEN_ROLES_4",
-        ) ?? []),
-      ];
+      return UNSEEN_ROLES_4;
     case "unseen-5":
-      return [
-        ...(await optionalFixture<readonly QualityRole[]>(
-          "unseen_roles_5.ts",
-          "UNSEEN_ROLES_5",
-        ) ?? []),
-      ];
+      return UNSEEN_ROLES_5;
   }
 }
 
@@ -572,7 +531,7 @@ export async function evaluateCorpus(
     // Each part starts the off-topic rotation at a different answer.
     const shift = PARTS.indexOf(part);
     const results: RoleResult[] = [];
-    for (const [i, role] of (await partRoles(part)).entries()) {
+    for (const [i, role] of partRoles(part).entries()) {
       results.push(await evaluateRole(engine, role, i * QUESTIONS + shift));
     }
     out[part] = results;
