@@ -409,6 +409,12 @@ function ownVerbs(
 const SEQUENCE = new Set(["first", "firstly", "then", "next", "finally", "afterwards", "once"]);
 
 /**
+ * Present forms of "be" and "get" before a participle: "everything is left
+ * safe", "jobs get signed off" say what happens as a rule, not on one occasion.
+ */
+const PRESENT_PASSIVE = new Set(["is", "are", "am", "'s", "'re", "'m", "be", "get", "gets"]);
+
+/**
  * Whether the answer shows a particular occasion rather than a general claim:
  * a verb in the past tense that is not a claim of experience ("I have done",
  * "I've always"), a number, a marked example, or steps put in order ("first",
@@ -425,7 +431,8 @@ function showsOccasion(sentences: readonly Sentence[], text: string): boolean {
       SEQUENCE.has(token.lower) ||
       (isPastVerb(token) &&
         !tokens.slice(Math.max(0, i - 2), i).some((t) =>
-          t.lemma === "have" || /'ve$/.test(t.lower) || HABITUAL.has(t.lower)
+          t.lemma === "have" || /'ve$/.test(t.lower) || HABITUAL.has(t.lower) ||
+          PRESENT_PASSIVE.has(t.lower)
         ))
     )
   );

@@ -44,14 +44,14 @@ export interface DocumentLine {
 export interface JdDuty extends DocumentLine {
   /** Whether the line starts with a verb ("Perform…"), i.e. describes something to do. */
   isAction: boolean;
-  /** The opening verb, when there is one: "differentiate", "obtain". */
-  verb?: string;
+  /** The opening verbs, when there are any: ["differentiate"], ["log", "triage", "verify"]. */
+  verbs: string[];
 }
 
 /** One achievement line of the resume. */
 export interface Achievement extends DocumentLine {
-  /** The opening verb as written: "reconciled", "taught". */
-  verb: string;
+  /** The opening verbs as written: ["reconciled"], ["planned", "costed"]. */
+  verbs: string[];
 }
 
 /**
@@ -182,6 +182,24 @@ const CREDENTIAL_VERBS = new Set([
   "register",
   "certify",
   "qualify",
+  "license",
+  "licence",
+  "accredit",
+  "charter",
+]);
+
+/**
+ * Participles that work as prepositions ("network incidents using packet
+ * captures", "malnutrition using MUST"): they end a noun phrase, never join it.
+ */
+const PREPOSITION_PARTICIPLES = new Set([
+  "using",
+  "including",
+  "following",
+  "regarding",
+  "concerning",
+  "according",
+  "excluding",
 ]);
 
 /**
@@ -223,12 +241,17 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
   const groups: Token[][][] = [];
   let group: Token[][] = [];
   let run: Token[] = [];
+  // Words written joined to the word before them by a hyphen ("month-end").
+  const hyphenJoined = new Set<Token>();
   const flush = () => {
-    while (run.length > 0 && isNoise(run[0])) run.shift();
+    // A noise word hyphenated to the next stays: "month-end journals", not "end journals".
+    while (
+      run.length > 0 && isNoise(run[0]) && !(hyphenJoined.has(run[1]) && run[1].pos === "NOUN")
+    ) run.shift();
     while (run.length > 0 && (run.at(-1)!.pos === "ADJ" || isNoise(run.at(-1)!))) run.pop();
     // A noise word inside a name stays ("Social Work England"): dropping it garbles the name.
     const kept = run.filter((t, i) =>
-      !isNoise(t) ||
+      !isNoise(t) || hyphenJoined.has(run[i + 1]) ||
       (t.pos === "PROPN" && (run[i - 1]?.pos === "PROPN" || run[i + 1]?.pos === "PROPN"))
     );
     if (kept.length > 0 && kept.length <= 4 && kept.some((t) => t.lower.length >= 3)) {
@@ -250,13 +273,31 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
       next?.lower !== "to" && !OBJECT_OPENERS.has(next?.pos ?? "");
     // "end-to-end recruitment", "check-in": a word after a hyphen continues the phrase.
     const hyphenated = run.length > 0 && tokens[i - 1]?.lower === "-" && /\p{L}/u.test(token.lower);
-    if (
-      token.pos === "NOUN" || token.pos === "PROPN" || token.pos === "ADJ" || gerund || hyphenated
-    ) {
+    if (hyphenated) hyphenJoined.add(token);
+    // "check shipping documents", "packing lists": a participle before a noun names a kind.
+    const modifier = i > 0 && run.length === 0 && token.pos === "VERB" && next?.pos === "NOUN" &&
+      (token.lower.endsWith("ing") ||
+        // "carry out planned maintenance", "an enhanced DBS check"
+        (isPastParticiple(token) && ["DET", "ADP", "ADJ", "NUM"].includes(tokens[i - 1].pos)));
+    const phraseWord = token.pos === "NOUN" || token.pos === "PROPN" || token.pos === "ADJ" ||
+      gerund || hyphenated || modifier;
+    if (phraseWord && !PREPOSITION_PARTICIPLES.has(token.lower)) {
       run.push(token);
       continue;
     }
     if (token.lower === "-" && run.length > 0) continue;
+    // "clients' ledgers", "the trust's guideline": a possessive continues the phrase.
+    const possessive = (token.lower === "'" || token.lower === "'s" || token.lower === "’s") &&
+      ["NOUN", "PROPN"].includes(run.at(-1)?.pos ?? "") &&
+      (["NOUN", "PROPN"].includes(next?.pos ?? "") ||
+        (next?.pos === "ADJ" && ["NOUN", "PROPN"].includes(tokens[i + 2]?.pos ?? "")));
+    if (possessive) {
+      const owner = run.at(-1)!;
+      const marked = { ...owner, text: owner.text + token.text, lower: owner.lower + token.lower };
+      if (hyphenJoined.has(owner)) hyphenJoined.add(marked);
+      run[run.length - 1] = marked;
+      continue;
+    }
     flush();
     const joins = token.pos === "CCONJ" || token.lower === "," || token.lower === "&" ||
       token.lower === "/";
@@ -268,11 +309,14 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
 }
 
 /** "a, b and c". */
-function listText(phrases: readonly Token[][]): string {
-  const texts = phrases.map(phraseText);
+export function joinList(texts: readonly string[]): string {
   return texts.length <= 1
     ? texts.join("")
     : `${texts.slice(0, -1).join(", ")} and ${texts.at(-1)}`;
+}
+
+function listText(phrases: readonly Token[][]): string {
+  return joinList(phrases.map(phraseText));
 }
 
 function phraseText(tokens: readonly Token[]): string {
@@ -302,15 +346,52 @@ function sharedTerms(terms: readonly string[], other: readonly string[]): string
  * word as a name. Returns the line's tokens and whether it starts with a verb.
  */
 function tagAsClause(line: string): { tokens: Token[]; startsWithVerb: boolean } {
-  const tokens = retagCompoundNouns(
+  const tokens = verbSeries(retagCompoundNouns(
     analyze(`I ${lowerFirst(line)}`).flatMap((s) => s.tokens).slice(1),
-  );
+  ));
   const first = tokens[0];
+  // "Do school drop-offs" is a duty ("do" read as an auxiliary); "Do you have…" is not.
+  const opensWithDo = first?.lemma === "do" && tokens[1] !== undefined &&
+    !["PRON", "PART", "AUX", "ADV"].includes(tokens[1].pos);
   // The tagger sometimes reads a past participle after "I" as an adjective ("reconciled").
   const verbLike = first !== undefined &&
     (first.pos === "VERB" || (first.pos === "ADJ" && /[a-z]{3}ed$/.test(first.lower)));
   // "Experience running services…" is a requirement, not a duty to "experience".
-  return { tokens, startsWithVerb: verbLike && !EMPTY_VERBS.has(first.lemma) && !isNoise(first) };
+  const doesWork = verbLike && !EMPTY_VERBS.has(first.lemma) && !isNoise(first);
+  return { tokens, startsWithVerb: doesWork || opensWithDo };
+}
+
+/**
+ * Reads the words listed after an opening verb as verbs too: "recruit, train
+ * and coach the team", "plan, cost and order stock", "prepare and check
+ * shipping documents", where the tagger takes "train", "cost" or "check" for
+ * nouns. The series ends at the word after the first "and" or "or".
+ */
+function verbSeries(tokens: readonly Token[]): Token[] {
+  const series = [...tokens];
+  if (series[0]?.pos !== "VERB") return series;
+  for (let i = 1; i + 1 < series.length; i += 2) {
+    const [joint, word, after] = [series[i], series[i + 1], series[i + 2]];
+    const isJoint = joint.lower === "," || joint.pos === "CCONJ";
+    if (!isJoint || !["NOUN", "ADJ", "VERB"].includes(word.pos)) break;
+    const last = joint.pos === "CCONJ";
+    if (!last && !(after?.lower === "," || after?.pos === "CCONJ")) break;
+    series[i + 1] = { ...word, pos: "VERB" };
+    if (last) break;
+  }
+  return series;
+}
+
+/** The verb a line opens with and those listed after it (see {@link verbSeries}). */
+function openingVerbs(tokens: readonly Token[]): string[] {
+  const verbs = [tokens[0].lower];
+  for (let i = 1; i + 1 < tokens.length; i += 2) {
+    const joint = tokens[i];
+    if (!(joint.lower === "," || joint.pos === "CCONJ") || tokens[i + 1].pos !== "VERB") break;
+    verbs.push(tokens[i + 1].lower);
+    if (joint.pos === "CCONJ") break;
+  }
+  return verbs;
 }
 
 /** One line of a document worth reading, with where it stands. */
@@ -495,7 +576,7 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
     // The object of the opening verb is what the duty is about; otherwise the largest group.
     const size = (g: Token[][]) => g.reduce((n, p) => n + p.length, 0);
     const focusGroup = startsWithVerb
-      ? groups.slice(0, 2).find((g) => size(g) > 1) ?? groups[0]
+      ? groups.slice(0, 2).find((g) => size(g) > 1 && !followsParticiple(tokens, g)) ?? groups[0]
       : [...groups].sort((a, b) => size(b) - size(a))[0];
     const focus = listText(focusGroup);
     if (seenFocus.has(focus.toLowerCase())) return;
@@ -507,7 +588,7 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
     duties.push({
       quote: baseFormFirst(lowerFirst(quoteSnippet(line, 140)).replace(/\.$/, ""), tokens[0]),
       isAction: startsWithVerb,
-      verb: startsWithVerb ? tokens[0].lower : undefined,
+      verbs: startsWithVerb ? openingVerbs(tokens) : [],
       focus,
       subject: core.flat().map(phraseText),
       context: groups.filter((g) => g !== focusGroup).flat().map(phraseText),
@@ -520,6 +601,20 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
   const lineTerms = [...duties.map((d) => d.terms), ...credentialTerms];
   for (const duty of duties) duty.rank += resumeOverlap(duty, lineTerms);
   return duties.sort((a, b) => b.rank - a.rank || a.order - b.order);
+}
+
+/**
+ * Whether a group is what a participle such as "using" or "including"
+ * introduces ("diagnose faults using a flue gas analyser"): the means or an
+ * example, not what the duty is about.
+ */
+function followsParticiple(tokens: readonly Token[], group: readonly Token[][]): boolean {
+  const at = tokens.indexOf(group[0][0]);
+  for (let i = at - 1; i >= 0 && i >= at - 3; i--) {
+    if (PREPOSITION_PARTICIPLES.has(tokens[i].lower)) return true;
+    if (!["DET", "ADJ", "NUM"].includes(tokens[i].pos)) return false;
+  }
+  return false;
 }
 
 /**
@@ -560,6 +655,10 @@ function hasWorkVerb(tokens: readonly Token[]): boolean {
     if (token.pos !== "VERB" || EMPTY_VERBS.has(token.lemma) || CREDENTIAL_VERBS.has(token.lemma)) {
       return false;
     }
+    // "an enhanced DBS check", "planned maintenance": a participle before its noun describes it.
+    if (i > 0 && isPastParticiple(token) && ["NOUN", "PROPN"].includes(tokens[i + 1]?.pos ?? "")) {
+      return false;
+    }
     for (const next of tokens.slice(i + 1, i + 5)) {
       if (next.pos === "NOUN" || next.pos === "PROPN") {
         if (!isNoise(next) && !CREDENTIAL_NOUNS.has(next.lemma)) return true;
@@ -588,11 +687,23 @@ function isCredentialLine(
     headLemmas(groups).some((head) =>
       CREDENTIAL_NOUNS.has(head) || (inRequirements && REQUIREMENT_CREDENTIAL_NOUNS.has(head))
     ) || QUALIFICATION_LEVEL.test(tokens.map((t) => t.text).join(" "));
+  // "Gas Safe registered", "ACCA qualified": the holder of a credential, named after it.
+  const holder = tokens.some((token, i) =>
+    i > 0 && CREDENTIAL_VERBS.has(token.lemma) && isPastParticiple(token) &&
+    ["NOUN", "PROPN"].includes(tokens[i - 1].pos)
+  );
+  if (holder) return true;
   const years = tokens.some((token, i) =>
     (token.pos === "NUM" || /^\d+\+?$/.test(token.lower)) &&
-    tokens.slice(i + 1, i + 3).some((t) => t.lemma === "year")
+    tokens.slice(i + 1, i + 3).some((t) => t.lemma === "year") &&
+    // "a four-year-old's day" is an age, not a length of experience.
+    tokens[i + 1]?.lower !== "-"
   );
   return (credential || years) && !hasWorkVerb(tokens);
+}
+
+function isPastParticiple(token: Token): boolean {
+  return token.lower.endsWith("ed") && token.lemma !== token.lower;
 }
 
 /** Whether a line is about pay or benefits ("Competitive salary, pension and 25 days' holiday"). */
@@ -642,7 +753,7 @@ export function extractAchievements(resumeText: string, jdText: string): Achieve
     const core = withComplement(groups, groups[0]);
     achievements.push({
       quote: quoteSnippet(line, 110).replace(/\.$/, ""),
-      verb: tokens[0].lower,
+      verbs: openingVerbs(tokens),
       focus: listText(groups[0]),
       subject: core.flat().map(phraseText),
       context: groups.slice(1).flat().map(phraseText),

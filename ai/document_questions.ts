@@ -9,6 +9,7 @@
 
 import type { KeyPoint, PlannedQuestion, TopicSource } from "./engine.ts";
 import type { Achievement, DocumentLine, JdDuty, VocabularyWord } from "./document_phrases.ts";
+import { joinList } from "./document_phrases.ts";
 import { sameTerm } from "./nlp.ts";
 import {
   ACHIEVEMENT_PROMPTS,
@@ -45,7 +46,7 @@ function keywordsOf(phrases: readonly string[]): string[] {
 }
 
 /**
- * The subject point (weight 2), a light point for the line's verb (a verb
+ * The subject point (weight 2), a light point for the line's verbs (a verb
  * such as "planned" is too common to show the subject on its own) and, when
  * the line has more phrases, a context point.
  */
@@ -53,15 +54,20 @@ function subjectPoints(
   focus: string,
   subject: readonly string[],
   context: readonly string[],
-  verb?: string,
+  verbs: readonly string[],
 ): KeyPoint[] {
   const points: KeyPoint[] = [{
     point: `covers ${focus}`,
     keywords: keywordsOf(subject),
     weight: 2,
   }];
-  if (verb && verb.length >= 4) {
-    points.push({ point: `${APPROACH_POINT} ${verb} ${focus}`, keywords: [verb], weight: 0.5 });
+  const telling = verbs.filter((v) => v.length >= 4);
+  if (telling.length > 0) {
+    points.push({
+      point: `${APPROACH_POINT} ${joinList(verbs)} ${focus}`,
+      keywords: telling,
+      weight: 0.5,
+    });
   }
   const around = context.slice(0, 3);
   if (around.length > 0) {
@@ -89,7 +95,7 @@ export function dutyQuestion(
 ): PlannedQuestion {
   const prompt = DUTY_PROMPTS[index % DUTY_PROMPTS.length];
   const keyPoints = [
-    ...subjectPoints(duty.focus, duty.subject, duty.context, duty.verb),
+    ...subjectPoints(duty.focus, duty.subject, duty.context, duty.verbs),
     ...prompt.points,
     ...linePoints(duty, vocabulary),
   ];
@@ -116,7 +122,7 @@ export function achievementQuestion(
       achievement.focus,
       achievement.subject,
       achievement.context,
-      achievement.verb,
+      achievement.verbs,
     ),
     REASON_POINT,
     RESULT_POINT,

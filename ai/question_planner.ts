@@ -374,15 +374,16 @@ export function planInterview(request: PlanRequest): PlannedQuestion[] {
  * any kind, the catalog question, written for it, wins.
  */
 function softwareTier(catalog: readonly Candidate[], duties: readonly Candidate[]): Candidate[] {
-  // A duty line naming only a personal quality ("excellent communication skills") repeats the
+  // A duty line naming only personal qualities ("excellent communication skills") repeats the
   // catalog's behavioural question on it whatever kind its template gave it; technical topics
   // differ by kind (the catalog probes depth, the duty asks about the candidate's work).
   const qualities = new Set(
     catalog.filter((c) => c.question.kind === "behavioral").map((c) => topicKey(c.question)),
   );
-  const kept = new Set(
-    dedupe([...catalog, ...duties.filter((d) => !qualities.has(topicKey(d.question)))]),
-  );
+  // "Communication and mentoring": a list of qualities only is one too.
+  const onlyQualities = (d: Candidate) =>
+    topicKey(d.question).split(/,\s*|\s+and\s+/).every((part) => qualities.has(part));
+  const kept = new Set(dedupe([...catalog, ...duties.filter((d) => !onlyQualities(d))]));
   return [...duties, ...catalog].filter((c) => kept.has(c));
 }
 

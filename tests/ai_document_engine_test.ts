@@ -196,6 +196,84 @@ Deno.test("topics are noun phrases: no participle tail, no word dropped from a n
   assert.equal(focus("Oversee sterile compounding in line with USP 797."), "sterile compounding");
 });
 
+Deno.test("a participle such as 'using' or 'including' ends a topic; what it introduces is not the topic", () => {
+  const duty = (line: string) => extractDuties(`Duties:\n- ${line}`, "")[0];
+  // Gas engineer, network engineer, dietitian, veterinary nurse.
+  assert.equal(duty("Diagnose faults using a flue gas analyser and multimeter.").focus, "faults");
+  assert.equal(
+    duty("Troubleshoot network incidents using packet captures, logs and monitoring tools.").focus,
+    "network incidents",
+  );
+  assert.doesNotMatch(
+    duty("Screen for malnutrition using MUST and prescribe oral supplements.").focus,
+    /using/,
+  );
+  const anaesthesia = duty("Monitor anaesthesia including blood pressure and capnography.");
+  assert.equal(anaesthesia.focus, "anesthesia");
+  // What the participle introduces still says what the duty involves.
+  assert.ok(anaesthesia.subject.includes("capnography"), anaesthesia.subject.join(", "));
+});
+
+Deno.test("possessives, hyphenated compounds and participles before a noun stay in the topic", () => {
+  const focus = (line: string) => extractDuties(`Duties:\n- ${line}`, "")[0].focus;
+  assert.equal(focus("Maintain clients' ledgers in Xero."), "clients' ledgers");
+  assert.equal(
+    focus("Update the ward's discharge checklist with the matron."),
+    "ward's discharge checklist",
+  );
+  assert.equal(
+    focus("Prepare month-end journals, accruals and prepayments."),
+    "month end journals, accruals and prepayments",
+  );
+  assert.equal(focus("Carry out planned maintenance on passenger lifts."), "planned maintenance");
+  assert.equal(
+    focus("Prepare and check shipping documents including bills of lading."),
+    "shipping documents",
+  );
+  // An age is not a length of experience: the line stays a duty, about the learning.
+  assert.equal(
+    focus("Support the four-year-old's early learning and phonics."),
+    "early learning and phonics",
+  );
+});
+
+Deno.test("verbs listed after the opening verb are verbs, and the approach point names them all", () => {
+  const duties = extractDuties(
+    "Duties:\n- Plan, cost and order stock for the kitchen.\n" +
+      "- Log, triage and verify defects in Jira with clear reproduction steps.",
+    "",
+  );
+  const stock = duties.find((d) => d.quote.startsWith("plan"));
+  assert.deepEqual(stock?.verbs, ["plan", "cost", "order"]);
+  assert.equal(stock?.focus, "stock");
+  const defects = duties.find((d) => d.quote.startsWith("log"));
+  assert.deepEqual(defects?.verbs, ["log", "triage", "verify"]);
+  assert.equal(defects?.focus, "defects");
+  const approach = buildDutyQuestion(defects!, 0).keyPoints.find((p) =>
+    p.point.startsWith("says how")
+  );
+  assert.equal(approach?.point, "says how they log, triage and verify defects");
+  // "log" is too short and common to count on its own.
+  assert.deepEqual(approach?.keywords, ["triage", "verify"]);
+});
+
+Deno.test("a credential's holder ('Gas Safe registered') and an adjectival participle ('enhanced DBS check') are not work", () => {
+  const quotes = extractDuties(
+    "Duties:\n- Service and repair boilers.\n- Ensure all patients are registered with a GP practice.\n" +
+      "- Do school and nursery drop-offs and pick-ups.\n" +
+      "Requirements:\n- Gas Safe registered with CCN1 and CENWAT.\n- ACCA qualified or part-qualified.\n" +
+      "- Paediatric first aid certificate and enhanced DBS check.",
+    "",
+  ).map((d) => d.quote);
+  assert.ok(!quotes.some((q) => /Gas Safe|ACCA|DBS/.test(q)), quotes.join("\n"));
+  // Registering patients is work, and "Do" opens a duty when a thing follows it.
+  assert.ok(
+    quotes.includes("ensure all patients are registered with a GP practice"),
+    quotes.join("\n"),
+  );
+  assert.ok(quotes.includes("do school and nursery drop-offs and pick-ups"), quotes.join("\n"));
+});
+
 Deno.test("achievements start with any action verb, not only software ones", () => {
   const cases: [string, RegExp][] = [
     ["clinical-pharmacist", /^Reconciled medications/],
@@ -323,7 +401,7 @@ function dutyQuestion(subject: string[], verb: string): PlannedQuestion {
   const duty: JdDuty = {
     quote: `${verb} ${subject.join(" and ")}`,
     isAction: true,
-    verb,
+    verbs: [verb],
     focus: subject.join(" and "),
     subject,
     context: [],
@@ -392,7 +470,7 @@ function dutyQuestionIn(
   const duty: JdDuty = {
     quote: `${verb} ${subject.join(" and ")}`,
     isAction: true,
-    verb,
+    verbs: [verb],
     focus: subject.join(" and "),
     subject,
     context: [],
@@ -908,6 +986,33 @@ Deno.test("habitual statements in the trade's words are graded F or D in every k
         assert.ok(["A", "B", "C"].includes(expert.grade), `${c.verb}: ${expert.remark}`);
         assert.ok(expert.score >= habitual.score + 3, `${expert.remark}\n${habitual.remark}`);
       }
+    }
+  }
+});
+
+Deno.test("a rule stated in the present passive ('everything is left safe') is not an occasion", async () => {
+  const cases = [
+    {
+      ...HABIT_CASES[0],
+      habitual: "I do all sorts of tenancy work, rent arrears cases, repairs, home visits, " +
+        "tenancy audits, garden inspections, void properties and neighbour disputes. I'm always " +
+        "busy on the patch and I make sure everything is left sorted and the tenant is happy " +
+        "with the outcome.",
+    },
+    {
+      ...HABIT_CASES[2],
+      habitual: "I do all sorts of electrical work, rewires, consumer unit changes, fault " +
+        "finding, lockout and tagout and periodic inspections. I'm always busy on the van and I " +
+        "make sure everything is left safe and the customer is happy with the job.",
+    },
+  ];
+  for (const c of cases) {
+    for (const kind of [0, 1, 2]) {
+      const question = dutyQuestionIn(c.jd, c.resume, c.subject, c.verb, kind);
+      const habitual = await engine.evaluateAnswer(question, c.habitual);
+      assert.ok(habitual.score <= 3, `${c.verb}: ${habitual.remark}`);
+      const expert = await engine.evaluateAnswer(question, c.occasion);
+      assert.ok(expert.score >= habitual.score + 3, `${expert.remark}\n${habitual.remark}`);
     }
   }
 });
