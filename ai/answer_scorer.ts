@@ -300,7 +300,9 @@ function reportsOwnActions(sentences: readonly Sentence[]): boolean {
     tokens.some((token, i) => {
       if (token.lower !== "i" && token.lower !== "we") return false;
       const window = tokens.slice(i + 1, i + 4);
-      const at = window.findIndex(isPastVerb);
+      const at = window.findIndex((t, k) =>
+        isPastVerb(t) && !completesPresentVerb(tokens, i + 1 + k)
+      );
       if (at < 0) return false;
       const between = window.slice(0, at);
       return !between.some((t) => t.lemma === "have" || HABITUAL.has(t.lower));
@@ -398,15 +400,72 @@ function ownVerbs(
         at++;
       }
       const verb = tokens[at];
-      if (verb?.pos !== "VERB" || AUXILIARIES.has(verb.lemma) || !keep(tokens, at)) return;
-      verbs.add(verb.lemma);
+      if (verb?.pos !== "VERB" || AUXILIARIES.has(verb.lemma)) return;
+      for (const step of [at, ...coordinatedVerbs(tokens, at)]) {
+        if (keep(tokens, step)) verbs.add(tokens[step].lemma);
+      }
     });
   }
   return verbs;
 }
 
+/** Pronouns that open a clause of their own. */
+const SUBJECTS = new Set(["i", "we", "you", "he", "she", "they"]);
+
+/**
+ * Verbs of the same tense listed after the one at `at` in its sentence,
+ * sharing its subject, when the list holds three verbs or more: "I isolate,
+ * deny entry and identify the product", "I draft it, tailor the requests and
+ * prepare the notice". A new subject or a subordinate clause ends the list.
+ */
+function coordinatedVerbs(tokens: readonly Token[], at: number): number[] {
+  const found: number[] = [];
+  const tense = (t: Token) => t.lower === t.lemma;
+  for (let i = at + 1; i + 1 < tokens.length; i++) {
+    const token = tokens[i];
+    if (SUBJECTS.has(token.lower) || token.pos === "SCONJ" || token.pos === "AUX") break;
+    if (token.lower !== "," && token.pos !== "CCONJ") continue;
+    const next = tokens[i + 1];
+    // The tagger reads some listed verbs as nouns ("…, tailor the requests, check the rules"); a
+    // noun straight before a determiner is one.
+    const verb = next.pos === "VERB" || (next.pos === "NOUN" && tokens[i + 2]?.pos === "DET");
+    if (verb && !AUXILIARIES.has(next.lemma) && tense(next) === tense(tokens[at])) {
+      found.push(i + 1);
+    }
+  }
+  // Two verbs joined by "and" are as often a habit ("I see patients and give them advice").
+  return found.length >= 2 ? found : [];
+}
+
 /** Words that order steps: "first I isolate the supply, then I drain it down". */
 const SEQUENCE = new Set(["first", "firstly", "then", "next", "finally", "afterwards", "once"]);
+
+/**
+ * Whether the word at `at` opens a clause ("First, I…", "then I…", "and then
+ * we…", "I first checked"): only there does a sequence word order steps; "I
+ * always put safety first" orders nothing.
+ */
+function opensClause(tokens: readonly Token[], at: number): boolean {
+  const before = tokens[at - 1];
+  return before === undefined || ["PUNCT", "CCONJ", "SCONJ"].includes(before.pos) ||
+    before.lower === "i" || before.lower === "we";
+}
+
+/**
+ * Whether a participle completes a present-tense verb and its object ("I
+ * keep everyone updated", "I get the paperwork signed"): a habit, not a past
+ * event.
+ */
+function completesPresentVerb(tokens: readonly Token[], at: number): boolean {
+  for (let i = at - 1; i >= 0 && i >= at - 3; i--) {
+    const token = tokens[i];
+    if (token.pos === "PUNCT" || token.pos === "CCONJ") return false;
+    if (token.pos === "VERB" && !AUXILIARIES.has(token.lemma) && token.lower === token.lemma) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /**
  * Present forms of "be" and "get" before a participle: "everything is left
@@ -428,12 +487,12 @@ function showsOccasion(sentences: readonly Sentence[], text: string): boolean {
   return sentences.some(({ tokens }) =>
     hasNumberWords(tokens) ||
     tokens.some((token, i) =>
-      SEQUENCE.has(token.lower) ||
+      (SEQUENCE.has(token.lower) && opensClause(tokens, i)) ||
       (isPastVerb(token) &&
         !tokens.slice(Math.max(0, i - 2), i).some((t) =>
           t.lemma === "have" || /'ve$/.test(t.lower) || HABITUAL.has(t.lower) ||
           PRESENT_PASSIVE.has(t.lower)
-        ))
+        ) && !completesPresentVerb(tokens, i))
     )
   );
 }

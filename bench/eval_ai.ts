@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3, 4, 5, 6 and 7) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|unseen-3|unseen-4|unseen-5|all` picks which (default
+ * unseen roles (rounds 3 to 8) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-6|all` picks which (default
  * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -32,6 +32,7 @@ import { UNSEEN_ROLES_2 } from "../tests/fixtures/ai_quality/unseen_roles_2.ts";
 import { UNSEEN_ROLES_3 } from "../tests/fixtures/ai_quality/unseen_roles_3.ts";
 import { UNSEEN_ROLES_4 } from "../tests/fixtures/ai_quality/unseen_roles_4.ts";
 import { UNSEEN_ROLES_5 } from "../tests/fixtures/ai_quality/unseen_roles_5.ts";
+import { UNSEEN_ROLES_6 } from "../tests/fixtures/ai_quality/unseen_roles_6.ts";
 
 const QUESTIONS = 5;
 
@@ -491,6 +492,7 @@ export const PARTS = [
   "unseen-3",
   "unseen-4",
   "unseen-5",
+  "unseen-6",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -518,6 +520,8 @@ export function partRoles(part: Part): readonly QualityRole[] {
       return UNSEEN_ROLES_4;
     case "unseen-5":
       return UNSEEN_ROLES_5;
+    case "unseen-6":
+      return UNSEEN_ROLES_6;
   }
 }
 
@@ -548,6 +552,7 @@ const TITLES: Record<Part, string> = {
   "unseen-3": "Third unseen roles (round 5, written blind, run once)",
   "unseen-4": "Fourth unseen roles (round 6, written blind, run once)",
   "unseen-5": "Fifth unseen roles (round 7, written blind, run once)",
+  "unseen-6": "Sixth unseen roles (round 8, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

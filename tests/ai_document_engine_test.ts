@@ -833,8 +833,9 @@ Deno.test("eval: --part picks one part or all", () => {
   assert.deepEqual(partsFromArgs(["--part", "unseen-3"]), ["unseen-3"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-4"]), ["unseen-4"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-5"]), ["unseen-5"]);
-  assert.deepEqual(partsFromArgs(["--part", "all"]).length, 8);
-  assert.ok(partsFromArgs(["--part", "all"]).includes("unseen-5"));
+  assert.deepEqual(partsFromArgs(["--part", "unseen-6"]), ["unseen-6"]);
+  assert.deepEqual(partsFromArgs(["--part", "all"]).length, PARTS.length);
+  assert.ok(partsFromArgs(["--part", "all"]).includes("unseen-6"));
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
 });
 
@@ -1015,4 +1016,78 @@ Deno.test("a rule stated in the present passive ('everything is left safe') is n
       assert.ok(expert.score >= habitual.score + 3, `${expert.remark}\n${habitual.remark}`);
     }
   }
+});
+
+const TREE_JD = "Arborist\n- Climb and dismantle trees using rigging and lowering devices.\n" +
+  "- Carry out crown reductions and deadwood removal.\n- Operate chippers and stump grinders.";
+const TREE_RESUME =
+  "- Completed 300 removals over houses and roads.\n- Rigged a 30 m beech with a crane.";
+const MORTGAGE_JD = "Mortgage Adviser\n- Complete fact finds and affordability assessments.\n" +
+  "- Package cases and chase valuations with lenders.\n- Keep suitability reports compliant.";
+const MORTGAGE_RESUME = "- Completed 210 mortgage cases with a 3% lender decline rate.";
+const HAZMAT_JD =
+  "Firefighter\n- Respond to fires, road traffic collisions and hazardous materials " +
+  "incidents.\n- Carry out daily checks of breathing apparatus.\n- Take part in drills.";
+const HAZMAT_RESUME = "- Attended 400 incidents as a retained firefighter.";
+
+Deno.test("'put safety first' orders nothing and 'I keep everyone updated' is no past event", async () => {
+  const cases = [
+    {
+      question: dutyQuestionIn(TREE_JD, TREE_RESUME, ["trees", "rigging"], "dismantle"),
+      answer: "I do all kinds of tree work, climbing, pruning, dismantling and removals, and I " +
+        "always put safety first. I work well with the crew and the customers, I use the proper " +
+        "techniques, and I make sure every job is done to a high standard.",
+    },
+    {
+      question: dutyQuestionIn(
+        MORTGAGE_JD,
+        MORTGAGE_RESUME,
+        ["fact finds", "affordability"],
+        "complete",
+      ),
+      answer:
+        "I help clients find the best mortgage for their circumstances and I always look at " +
+        "the whole market. I keep everyone updated throughout the fact finds and affordability " +
+        "checks and make sure all the compliance is done correctly so the case goes through smoothly.",
+    },
+  ];
+  for (const { question, answer } of cases) {
+    const graded = await engine.evaluateAnswer(question, answer);
+    assert.ok(graded.score <= 3, graded.remark);
+    assert.doesNotMatch(graded.remark, /Specific: [^.]*first-person actions/);
+  }
+  // A sequence word that opens a step, and a past tense of the candidate's own, still count.
+  const ordered = await engine.evaluateAnswer(
+    cases[0].question,
+    "First, I climbed the beech and set a rigging point above the dismantling work, because " +
+      "the limbs hung over a glass conservatory. Then I lowered each limb on the bollard while the " +
+      "groundie controlled the rope, and we took the trees down in four hours without a mark on " +
+      "the roof.",
+  );
+  assert.ok(["A", "B", "C"].includes(ordered.grade), ordered.remark);
+});
+
+Deno.test("a list of three steps in the present tense is the candidate's own actions; two verbs are not", async () => {
+  const question = dutyQuestionIn(
+    HAZMAT_JD,
+    HAZMAT_RESUME,
+    ["hazardous materials", "incidents"],
+    "respond",
+  );
+  const steps = await engine.evaluateAnswer(
+    question,
+    "At hazardous materials incidents I isolate the area, deny entry to the public and identify " +
+      "the product from the placards with the emergency response guide. I keep the crew upwind " +
+      "and uphill of the spill because the vapour travels with the wind.",
+  );
+  assert.ok(["A", "B", "C"].includes(steps.grade), steps.remark);
+  assert.match(steps.remark, /first-person actions/);
+  const habit = await engine.evaluateAnswer(
+    question,
+    "I see a lot of hazardous materials incidents and give the crews advice on the chemicals, " +
+      "fires and spills. I'm always working with the other services and I make sure everyone " +
+      "gets home safely at the end of the shift.",
+  );
+  assert.ok(habit.score <= 3, habit.remark);
+  assert.ok(steps.score >= habit.score + 3, `${steps.remark}\n${habit.remark}`);
 });
