@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3 to 8) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-6|all` picks which (default
+ * unseen roles (rounds 3 to 9) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-7|all` picks which (default
  * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -33,6 +33,7 @@ import { UNSEEN_ROLES_3 } from "../tests/fixtures/ai_quality/unseen_roles_3.ts";
 import { UNSEEN_ROLES_4 } from "../tests/fixtures/ai_quality/unseen_roles_4.ts";
 import { UNSEEN_ROLES_5 } from "../tests/fixtures/ai_quality/unseen_roles_5.ts";
 import { UNSEEN_ROLES_6 } from "../tests/fixtures/ai_quality/unseen_roles_6.ts";
+import { UNSEEN_ROLES_7 } from "../tests/fixtures/ai_quality/unseen_roles_7.ts";
 
 const QUESTIONS = 5;
 
@@ -493,6 +494,7 @@ export const PARTS = [
   "unseen-4",
   "unseen-5",
   "unseen-6",
+  "unseen-7",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -522,6 +524,8 @@ export function partRoles(part: Part): readonly QualityRole[] {
       return UNSEEN_ROLES_5;
     case "unseen-6":
       return UNSEEN_ROLES_6;
+    case "unseen-7":
+      return UNSEEN_ROLES_7;
   }
 }
 
@@ -553,6 +557,7 @@ const TITLES: Record<Part, string> = {
   "unseen-4": "Fourth unseen roles (round 6, written blind, run once)",
   "unseen-5": "Fifth unseen roles (round 7, written blind, run once)",
   "unseen-6": "Sixth unseen roles (round 8, written blind, run once)",
+  "unseen-7": "Seventh unseen roles (round 9, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */
