@@ -26,6 +26,8 @@
  *   tense, a number, an example, ordered steps, or two verbs of the
  *   candidate's acting on particular things): habits in the trade's words ("I
  *   deal with all aspects of…", "I'm always on the phone to buyers") are not.
+ *   Since round 10 it also needs three uncommon words (the trade's own
+ *   things, rare in everyday English) or more than two such steps.
  *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
@@ -45,6 +47,7 @@ import {
   type Token,
 } from "./nlp.ts";
 import { isNoiseWord } from "./document_phrases.ts";
+import { everydayCount } from "./word_frequency.ts";
 import { APPROACH_POINT, VOCABULARY_POINT } from "./question_templates.ts";
 import {
   cutInjection,
@@ -238,6 +241,32 @@ function joinedPairs(tokens: readonly Token[]): string[] {
  */
 const SUBJECT_WEIGHT = 1;
 
+/**
+ * Below this many occurrences in everyday English (see `word_frequency.ts`),
+ * a word is one of a trade's own: "rollover" (7), "placards" (6), "swarf"
+ * (0); "members" (1,224), "team" (7,528) and "safe" are everyone's.
+ */
+const UNCOMMON_COUNT = 200;
+
+/**
+ * Distinct uncommon words a detailed answer names: an expert's account of
+ * real work names the trade's things, a generic one ("I help members with
+ * their enquiries… I work well with the team") names everyday ones. A trade
+ * whose things are everyday words (an estate agent's buyers, offers and
+ * chains) shows detail by more than {@link OBJECT_STEPS} steps instead.
+ */
+const DETAILED_UNCOMMON_WORDS = 3;
+
+/** Distinct lemmas of content words in `tokens` that everyday English rarely uses. */
+function uncommonWords(tokens: readonly Token[]): number {
+  const lemmas = tokens.filter((t) =>
+    ["NOUN", "PROPN", "ADJ", "VERB"].includes(t.pos) && t.lower.length >= 3 &&
+    /^\p{L}[\p{L}-]*$/u.test(t.lower) &&
+    Math.max(everydayCount(t.lower), everydayCount(t.lemma)) < UNCOMMON_COUNT
+  ).map((t) => t.lemma);
+  return new Set(lemmas).size;
+}
+
 /** Distinct nouns from which an answer counts as detailed even without numbers or a story. */
 const DETAILED_NOUNS = 10;
 
@@ -360,7 +389,7 @@ const UNIVERSAL = new Set([
 ]);
 
 /** Distinct verbs acting on a thing from which present-tense steps show real practice. */
-const OBJECT_STEPS = 2;
+const OBJECT_STEPS = Number(Deno.env.get("OS") ?? "2");
 
 /**
  * How many distinct verbs the candidate applies to a particular thing, right
@@ -809,7 +838,9 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   // Real experience brings its own vocabulary; filler repeats a few general nouns, or names the
   // trade's things in statements of habit with no occasion behind them.
   const detailed = actedOnNouns(sentencesNlp).size >= DETAILED_NOUNS &&
-    showsOccasion(sentencesNlp, clean);
+    showsOccasion(sentencesNlp, clean) &&
+    (uncommonWords(answerTokens) >= DETAILED_UNCOMMON_WORDS ||
+      objectSteps(sentencesNlp) > OBJECT_STEPS);
   const ownActions = reportsOwnActions(sentencesNlp) ||
     (detailed && describesOwnSteps(sentencesNlp));
 

@@ -1091,3 +1091,50 @@ Deno.test("a list of three steps in the present tense is the candidate's own act
   assert.ok(habit.score <= 3, habit.remark);
   assert.ok(steps.score >= habit.score + 3, `${steps.remark}\n${habit.remark}`);
 });
+
+const CELLAR_JD =
+  "Sommelier\n- Manage the wine list and the cellar.\n- Train floor staff on food and " +
+  "wine pairing.\n- Serve wine at the table and handle corked bottles.";
+const CELLAR_RESUME = "- Built a 400-bin list with a 68% gross margin.";
+const CLAIMS_JD =
+  "Pensions Administrator\n- Process transfers and retirement claims for members.\n" +
+  "- Answer member enquiries by phone and email.\n- Check calculations against the scheme rules.";
+const CLAIMS_RESUME = "- Processed 60 transfers a month with no complaints upheld.";
+
+Deno.test("two plain statements in everyday words are not substance; an expert's trade words are", async () => {
+  const cases = [
+    {
+      question: dutyQuestionIn(CELLAR_JD, CELLAR_RESUME, ["wine list", "cellar"], "manage"),
+      generic: "I really love wine and I enjoy sharing it with people. I manage the list and the " +
+        "cellar, I work with the suppliers and the kitchen, and I make sure the staff know the " +
+        "wines so that every guest has a great night and we hit our numbers.",
+      expert: "Last spring I cut the list from 500 to 380 bins because a third of the cellar had " +
+        "not moved in a year. I binned the slow Burgundy by the glass through Coravin, moved the " +
+        "Rioja reserva into the tasting menu pairing and reordered the cellar by region, so the " +
+        "stock take dropped from six hours to three and the margin rose to 70%.",
+    },
+    {
+      question: dutyQuestionIn(
+        CLAIMS_JD,
+        CLAIMS_RESUME,
+        ["transfers", "retirement claims"],
+        "process",
+      ),
+      generic: "I process a lot of transfers and claims every week and I make sure everything is " +
+        "right and on time. I always follow the procedures, I help members with their questions, " +
+        "and I work well with the team to keep on top of the work and meet our targets.",
+      expert: "In March a member's retirement claim came with a request to transfer an old " +
+        "pot to a personal pension, and the receiving scheme looked like a scam: unregulated, an " +
+        "overseas adviser and a cold call. I paid the retirement claim, paused the transfer, sent " +
+        "the member the regulator's warning letter and referred it to the trustees, who required " +
+        "guidance from MoneyHelper first. The member withdrew the transfer.",
+    },
+  ];
+  for (const { question, generic, expert } of cases) {
+    const plain = await engine.evaluateAnswer(question, generic);
+    assert.ok(plain.score <= 3, plain.remark);
+    const detailed = await engine.evaluateAnswer(question, expert);
+    assert.ok(["A", "B", "C"].includes(detailed.grade), detailed.remark);
+    assert.ok(detailed.score >= plain.score + 3, `${detailed.remark}\n${plain.remark}`);
+  }
+});
