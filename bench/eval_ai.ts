@@ -7,7 +7,7 @@
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
  * unseen roles (rounds 3 to 10) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-9|all` picks which (default
+ * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-10|all` picks which (default
  * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -36,6 +36,7 @@ import { UNSEEN_ROLES_6 } from "../tests/fixtures/ai_quality/unseen_roles_6.ts";
 import { UNSEEN_ROLES_7 } from "../tests/fixtures/ai_quality/unseen_roles_7.ts";
 import { UNSEEN_ROLES_8 } from "../tests/fixtures/ai_quality/unseen_roles_8.ts";
 import { UNSEEN_ROLES_9 } from "../tests/fixtures/ai_quality/unseen_roles_9.ts";
+import { UNSEEN_ROLES_10 } from "../tests/fixtures/ai_quality/unseen_roles_10.ts";
 
 const QUESTIONS = 5;
 
@@ -499,6 +500,7 @@ export const PARTS = [
   "unseen-7",
   "unseen-8",
   "unseen-9",
+  "unseen-10",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -534,6 +536,8 @@ export function partRoles(part: Part): readonly QualityRole[] {
       return UNSEEN_ROLES_8;
     case "unseen-9":
       return UNSEEN_ROLES_9;
+    case "unseen-10":
+      return UNSEEN_ROLES_10;
   }
 }
 
@@ -568,6 +572,7 @@ const TITLES: Record<Part, string> = {
   "unseen-7": "Seventh unseen roles (round 9, written blind, run once)",
   "unseen-8": "Eighth unseen roles (round 10, written blind, run once)",
   "unseen-9": "Ninth unseen roles (round 10, written blind, run once)",
+  "unseen-10": "Tenth unseen roles (round 10, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */
