@@ -271,9 +271,15 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
     const next = tokens[i + 1];
     const gerund = token.pos === "VERB" && token.lower.endsWith("ing") && run.length > 0 &&
       next?.lower !== "to" && !OBJECT_OPENERS.has(next?.pos ?? "");
+    const afterHyphen = tokens[i - 1]?.lower === "-" && /\p{L}/u.test(token.lower);
+    // "a 4-person crew", "a 12-week course": a count before the hyphen makes a measure, not a topic.
+    if (afterHyphen && tokens[i - 2]?.pos === "NUM") continue;
+    // "set-ups", "pick-ups": a compound whose first word the tagger read as a verb.
+    if (afterHyphen && run.length === 0 && /^\p{L}+$/u.test(tokens[i - 2]?.lower ?? "")) {
+      run.push(tokens[i - 2]);
+    }
     // "end-to-end recruitment", "check-in": a word after a hyphen continues the phrase.
-    const hyphenated = run.length > 0 && tokens[i - 1]?.lower === "-" && /\p{L}/u.test(token.lower);
-    if (hyphenated) hyphenJoined.add(token);
+    const hyphenated = run.length > 0 && afterHyphen;
     // "check shipping documents", "packing lists": a participle before a noun names a kind.
     const modifier = i > 0 && run.length === 0 && token.pos === "VERB" && next?.pos === "NOUN" &&
       (token.lower.endsWith("ing") ||
@@ -282,7 +288,12 @@ function nounPhraseGroups(tokens: readonly Token[]): Token[][][] {
     const phraseWord = token.pos === "NOUN" || token.pos === "PROPN" || token.pos === "ADJ" ||
       gerund || hyphenated || modifier;
     if (phraseWord && !PREPOSITION_PARTICIPLES.has(token.lower)) {
-      run.push(token);
+      // Written joined to the word before, as in the document: "month-end", "drop-offs".
+      const joined = hyphenated
+        ? { ...token, text: `-${token.text}`, lower: `-${token.lower}` }
+        : token;
+      if (hyphenated) hyphenJoined.add(joined);
+      run.push(joined);
       continue;
     }
     if (token.lower === "-" && run.length > 0) continue;
@@ -320,7 +331,7 @@ function listText(phrases: readonly Token[][]): string {
 }
 
 function phraseText(tokens: readonly Token[]): string {
-  return tokens.map((t) => (t.pos === "PROPN" ? t.text : t.lower)).join(" ");
+  return tokens.map((t) => (t.pos === "PROPN" ? t.text : t.lower)).join(" ").replaceAll(" -", "-");
 }
 
 /** Term keys of a line's content words, noise removed, without repeats. */

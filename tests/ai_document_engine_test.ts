@@ -223,7 +223,7 @@ Deno.test("possessives, hyphenated compounds and participles before a noun stay 
   );
   assert.equal(
     focus("Prepare month-end journals, accruals and prepayments."),
-    "month end journals, accruals and prepayments",
+    "month-end journals, accruals and prepayments",
   );
   assert.equal(focus("Carry out planned maintenance on passenger lifts."), "planned maintenance");
   assert.equal(
@@ -234,6 +234,21 @@ Deno.test("possessives, hyphenated compounds and participles before a noun stay 
   assert.equal(
     focus("Support the four-year-old's early learning and phonics."),
     "early learning and phonics",
+  );
+});
+
+Deno.test("hyphenated compounds are written as in the document; a measure is not a topic", () => {
+  const focus = (line: string) => extractDuties(`Duties:\n- ${line}`, "")[0].focus;
+  assert.equal(
+    focus("Plan set-ups, staffing and timings for banquets."),
+    "set-ups, staffing and timings",
+  );
+  assert.equal(focus("Manage check-in and check-out for 200 rooms."), "check-in and check-out");
+  assert.equal(focus("Run end-to-end recruitment for the unit."), "end-to-end recruitment");
+  assert.equal(focus("Lead a 4-person crew on removals."), "crew");
+  assert.equal(
+    focus("Deliver a 12-week induction programme for new starters."),
+    "induction program",
   );
 });
 
