@@ -15,6 +15,7 @@ import { addressKey } from "./client_address.ts";
 import { connectionBudget, readOpenFileLimit } from "./descriptor_budget.ts";
 import type { Config } from "../config.ts";
 import { log } from "../log.ts";
+import { settlesWithin } from "../deadline.ts";
 
 /** A request handler as `Deno.serve` takes it. */
 export type FetchHandler = (
@@ -30,7 +31,21 @@ export interface FrontDoorOptions extends GateLimits {
   maxHeaderBytes: number;
   /** How often timeouts are checked, in ms; by default a quarter of the header timeout, at most 1 s. */
   sweepIntervalMs?: number;
+  /**
+   * How long shutdown lets requests in flight finish before it closes their
+   * connections, in ms ({@link SHUTDOWN_GRACE_MS} by default).
+   */
+  shutdownGraceMs?: number;
 }
+
+/**
+ * Requests in flight get this long to finish on shutdown: a stop (a deploy,
+ * SIGTERM) must not wait for ever on a request that waits on something else.
+ */
+export const SHUTDOWN_GRACE_MS = 20_000;
+
+/** After closing their connections, how long the internal server gets to see them end. */
+const CLOSED_GRACE_MS = 5_000;
 
 /** A listening front door. */
 export interface FrontDoor {
@@ -40,7 +55,11 @@ export interface FrontDoor {
   internalPort: number;
   /** Its bookkeeping, for inspection. */
   gate: ConnectionGate;
-  /** Stops accepting, lets requests in flight finish, then closes every connection. */
+  /**
+   * Stops accepting, lets requests in flight finish (for at most the grace
+   * period, then their connections are closed, which aborts their
+   * `request.signal`), then closes every connection.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -345,7 +364,16 @@ export function openFrontDoor(options: FrontDoorOptions, handler: FetchHandler):
       await accepting;
       clearInterval(sweeper);
       for (const client of open) if (!client.upstream) client.close();
-      await server.shutdown();
+      const finished = server.shutdown();
+      if (!(await settlesWithin(finished, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS))) {
+        log.warn("requests still running at the end of the shutdown grace period; closing them", {
+          connections: open.size,
+        });
+        for (const client of open) client.close();
+        if (!(await settlesWithin(finished, CLOSED_GRACE_MS))) {
+          log.error("the internal server did not finish after its connections were closed");
+        }
+      }
       for (const client of open) client.close();
       flushCounts();
     },

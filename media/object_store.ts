@@ -65,10 +65,11 @@ export interface ObjectStore {
   moveFile(key: string, path: string): Promise<void>;
   /**
    * Reads `key`, or the bytes of `range`; `null` when there is no such object.
+   * When `signal` aborts (the viewer went away), a read still under way stops.
    *
    * @throws {RangeNotSatisfiableError} when `range` starts at or past the end.
    */
-  get(key: string, range?: ByteRange): Promise<StoredObject | null>;
+  get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | null>;
   /** Size of `key`, or `null` when there is no such object. */
   stat(key: string): Promise<{ size: number } | null>;
   /** Removes `key`; a missing object is not an error. */

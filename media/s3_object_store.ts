@@ -41,6 +41,11 @@ const PART_BYTES = 8 * 1024 * 1024;
 /** Parts uploaded at once, so an upload holds at most this many parts in memory. */
 const PARTS_AT_ONCE = 2;
 
+/** Longest wait for a connection to the bucket. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Longest silence of the bucket on an open request (no byte sent or received). */
+const IDLE_TIMEOUT_MS = 60_000;
+
 /** An {@linkcode ObjectStore} in the bucket `options` names. */
 export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
   const client = new S3Client({
@@ -52,6 +57,12 @@ export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
     // every upload, which several S3-compatible servers store as part of the data.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // A bucket that stops answering fails the request instead of holding it, and the HTTP
+    // request or job waiting on it, for ever.
+    requestHandler: {
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: IDLE_TIMEOUT_MS,
+    },
   });
   const Bucket = options.bucket;
 
@@ -100,7 +111,7 @@ export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
       // Only once the bucket has confirmed the whole object: a failed upload keeps the file.
       await Deno.remove(path);
     },
-    async get(key, range?: ByteRange) {
+    async get(key, range?: ByteRange, signal?: AbortSignal) {
       checkKey(key);
       try {
         const response = await client.send(
@@ -109,6 +120,7 @@ export function createS3ObjectStore(options: S3StoreOptions): ObjectStore {
             Key: key,
             Range: range ? `bytes=${range.start}-${range.end ?? ""}` : undefined,
           }),
+          { abortSignal: signal },
         );
         const body = response.Body!.transformToWebStream() as ReadableStream<Uint8Array>;
         // "bytes 0-4/11" when a range was served, else the whole object.

@@ -44,6 +44,7 @@ import { answerDir, removeStaging } from "./recordings.ts";
 import { finalizeJobKey } from "./finalize_job.ts";
 import { createFileAtomic, PRIVATE_FILE_MODE, syncDirectory } from "./storage.ts";
 import { log } from "../log.ts";
+import { settlesWithin } from "../deadline.ts";
 
 /** `staging_area` of an answer whose staging waits in the object store. */
 export const STAGING_IN_STORE = "store";
@@ -149,18 +150,6 @@ async function stagedFileNames(dir: string): Promise<string[]> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
-  }
-}
-
-/** Whether `promise` settles within `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const settled = promise.then(() => true, () => true);
-  const late = new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), ms));
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -338,7 +327,7 @@ export class StagingHandoff {
 
   /** Hands `answer` over once this process no longer writes it; whether it moved. */
   private async release(answer: StagedAnswerRef): Promise<boolean> {
-    if (!(await within(this.writersClosed(answer), this.options.timeoutMs))) {
+    if (!(await settlesWithin(this.writersClosed(answer), this.options.timeoutMs))) {
       log.warn("a hand-off was asked for an answer a connection here still writes; not moved", {
         question_answer_id: answer.id,
       });

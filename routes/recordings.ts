@@ -140,8 +140,11 @@ export function registerRecordingRoutes(api: Api, deps: AppDeps): void {
     if (range === "invalid") throw unsatisfiable(size);
     let object: StoredObject | null;
     try {
-      object = await deps.store.get(relative, range ?? undefined);
+      // The read from the store stops with the request: a closed tab or a seek ends it.
+      object = await deps.store.get(relative, range ?? undefined, c.req.raw.signal);
     } catch (error) {
+      // The viewer left before the store answered: nobody to answer (499, as nginx logs it).
+      if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
       // The object changed between stat and get (e.g. shortened): its new size decides.
       if (error instanceof RangeNotSatisfiableError) {
         throw unsatisfiable((await deps.store.stat(relative))?.size ?? 0);

@@ -15,6 +15,7 @@ import {
 import { connectionBudget, readOpenFileLimit } from "../../http/descriptor_budget.ts";
 import { type FetchHandler, type FrontDoorOptions, openFrontDoor } from "../../http/front_door.ts";
 import { setLogLevel } from "../../log.ts";
+import { settlesWithin } from "../../deadline.ts";
 import { attacks, slowloris, SLOWLORIS_CONNECTIONS } from "./attacks/connections.ts";
 import { assertStayedHealthy, watchHealth } from "./health_watch.ts";
 import { startServiceProcess } from "./service_process.ts";
@@ -132,6 +133,30 @@ Deno.test("front door: handlers see the client's real address", async () => {
     const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4));
     assert.deepEqual(body, { hostname: "127.0.0.1", port: localPort });
   });
+});
+
+Deno.test("front door: a request that never finishes cannot hold a shutdown; its signal is aborted", async () => {
+  let aborted: Promise<void> | undefined;
+  let started: () => void;
+  const running = new Promise<void>((resolve) => started = resolve);
+  const door = openFrontDoor({ ...LIMITS, shutdownGraceMs: 300 }, (request) => {
+    // A handler waiting on something that never answers, as a stalled bucket would.
+    aborted = new Promise((resolve) => request.signal.addEventListener("abort", () => resolve()));
+    started();
+    return new Promise<Response>(() => {});
+  });
+  const client = fetch(`http://127.0.0.1:${door.addr.port}/stuck`).catch(() => "closed");
+  await running;
+  const begun = performance.now();
+  assert.ok(await settlesWithin(door.shutdown(), 15_000), "shutdown still waits after 15 s");
+  const took = performance.now() - begun;
+  assert.ok(took >= 250 && took < 6000, `shutdown took ${Math.round(took)} ms`);
+  assert.equal(await client, "closed");
+  const seen = await Promise.race([
+    aborted!.then(() => "aborted"),
+    new Promise((resolve) => setTimeout(() => resolve("not aborted"), 2000)),
+  ]);
+  assert.equal(seen, "aborted");
 });
 
 Deno.test("front door: the internal port refuses whoever did not come through the front door", async () => {

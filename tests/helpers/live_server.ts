@@ -8,6 +8,7 @@
 import { createApp } from "../../app.ts";
 import { startLiveRuntime } from "../../realtime/runtime.ts";
 import { setupApp, type TestApp } from "./app.ts";
+import { settlesWithin } from "../../deadline.ts";
 
 /** A running live test server. */
 export interface LiveServer extends TestApp {
@@ -17,6 +18,9 @@ export interface LiveServer extends TestApp {
   wsBase: string;
   stop(): Promise<void>;
 }
+
+/** How long a test server may take to stop before the test fails. */
+const STOP_LIMIT_MS = 30_000;
 
 /**
  * Starts a server; on PostgreSQL (`TEST_DATABASE_URL`) events go through
@@ -48,8 +52,13 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     wsBase: base.replace("http", "ws"),
     async stop() {
       await live.hub.close();
-      await server.shutdown();
-      await live.stop();
+      // A request or job that never ends fails the test that left it instead of hanging the run.
+      if (!(await settlesWithin(server.shutdown(), STOP_LIMIT_MS))) {
+        throw new Error(`a request was still running ${STOP_LIMIT_MS} ms after shutdown began`);
+      }
+      if (!(await settlesWithin(live.stop(), STOP_LIMIT_MS))) {
+        throw new Error(`the live runtime (jobs, staging) did not stop within ${STOP_LIMIT_MS} ms`);
+      }
     },
   };
 }
