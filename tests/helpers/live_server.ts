@@ -42,7 +42,16 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   );
   const deps = { ...t.deps, config, hub: live.hub };
   const app = createApp(deps);
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  // Requests whose handler has not returned, so a stop that waits on one can name it.
+  const inFlight = new Map<Request, string>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    inFlight.set(req, `${req.method} ${new URL(req.url).pathname}`);
+    try {
+      return await app.fetch(req);
+    } finally {
+      inFlight.delete(req);
+    }
+  });
   const base = `http://127.0.0.1:${server.addr.port}`;
   return {
     ...t,
@@ -54,7 +63,10 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
       await live.hub.close();
       // A request or job that never ends fails the test that left it instead of hanging the run.
       if (!(await settlesWithin(server.shutdown(), STOP_LIMIT_MS))) {
-        throw new Error(`a request was still running ${STOP_LIMIT_MS} ms after shutdown began`);
+        const running = [...inFlight.values()].join(", ") || "none waiting on its handler";
+        throw new Error(
+          `a request was still running ${STOP_LIMIT_MS} ms after shutdown began (${running})`,
+        );
       }
       if (!(await settlesWithin(live.stop(), STOP_LIMIT_MS))) {
         throw new Error(`the live runtime (jobs, staging) did not stop within ${STOP_LIMIT_MS} ms`);
