@@ -37,7 +37,9 @@ export async function claimJob(
     const now = new Date();
     const [candidate] = await tx.select({ id: jobs.id }).from(jobs).where(and(
       inArray(jobs.kind, kinds),
-      lte(jobs.runAfter, now),
+      // By the database's clock, which set `run_after` of a new job: this process's clock, in
+      // whole milliseconds, can read earlier than a job enqueued within the same millisecond.
+      lte(jobs.runAfter, sql`now()`),
       or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.lockedUntil, now))),
     )).orderBy(jobs.runAfter, jobs.id).limit(1).for("update", { skipLocked: true });
     if (!candidate) return undefined;

@@ -39,6 +39,17 @@ dbTest("a claimed job is not claimed again until its lease expires, as after a c
   assert.equal(again?.attempts, 2);
 });
 
+dbTest("a job is claimable the moment it is enqueued, whatever the clocks' precision", async () => {
+  const { deps } = await setupApp();
+  const { db } = deps.database;
+  // The database stamps a new job in microseconds, this process compares in milliseconds.
+  for (let i = 0; i < 50; i++) {
+    await enqueueJob(db, { kind: "k", key: `at-once-${i}`, payload: {} });
+    const claimed = await claimJob(db, ["k"], 60_000);
+    assert.equal(claimed?.dedupeKey, `at-once-${i}`, `job ${i} was not claimable at once`);
+  }
+});
+
 dbTest("failed attempts are retried after a backoff, then the job is given up", async () => {
   const { deps } = await setupApp();
   const { db } = deps.database;
