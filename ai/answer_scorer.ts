@@ -389,7 +389,7 @@ const UNIVERSAL = new Set([
 ]);
 
 /** Distinct verbs acting on a thing from which present-tense steps show real practice. */
-const OBJECT_STEPS = Number(Deno.env.get("OS") ?? "2");
+const OBJECT_STEPS = 2;
 
 /**
  * How many distinct verbs the candidate applies to a particular thing, right
@@ -509,10 +509,11 @@ const PRESENT_PASSIVE = new Set(["is", "are", "am", "'s", "'re", "'m", "be", "ge
  * "then"). "I deal with all aspects of tenancy management… I treat everyone
  * fairly" and "I'm always on the phone to buyers and vendors" name the
  * trade's things in statements of habit, which anyone in the trade can make.
+ * `steps` is the answer's {@link objectSteps}.
  */
-function showsOccasion(sentences: readonly Sentence[], text: string): boolean {
+function showsOccasion(sentences: readonly Sentence[], text: string, steps: number): boolean {
   if (EXAMPLE.test(text) || /\d/.test(text)) return true;
-  if (objectSteps(sentences) >= OBJECT_STEPS) return true;
+  if (steps >= OBJECT_STEPS) return true;
   return sentences.some(({ tokens }) =>
     hasNumberWords(tokens) ||
     tokens.some((token, i) =>
@@ -837,10 +838,10 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   const core = corePoint(points);
   // Real experience brings its own vocabulary; filler repeats a few general nouns, or names the
   // trade's things in statements of habit with no occasion behind them.
+  const steps = objectSteps(sentencesNlp);
   const detailed = actedOnNouns(sentencesNlp).size >= DETAILED_NOUNS &&
-    showsOccasion(sentencesNlp, clean) &&
-    (uncommonWords(answerTokens) >= DETAILED_UNCOMMON_WORDS ||
-      objectSteps(sentencesNlp) > OBJECT_STEPS);
+    showsOccasion(sentencesNlp, clean, steps) &&
+    (uncommonWords(answerTokens) >= DETAILED_UNCOMMON_WORDS || steps > OBJECT_STEPS);
   const ownActions = reportsOwnActions(sentencesNlp) ||
     (detailed && describesOwnSteps(sentencesNlp));
 
