@@ -5,22 +5,10 @@
  * @module
  */
 
+import { postJson as post } from "../tests/helpers/live_interview.ts";
+
 const JD_TEXT =
   "Backend engineer: TypeScript, PostgreSQL, WebSockets, Redis, Docker, REST APIs, system design.";
-
-async function post(base: string, path: string, body: unknown, token?: string): Promise<unknown> {
-  const response = await fetch(base + path, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
 
 /** Signs up candidate `username`, uploads a JD as JSON `{text}`, and returns the token. */
 export async function createCandidate(base: string, username: string): Promise<string> {
