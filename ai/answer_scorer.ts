@@ -29,6 +29,13 @@
  *   Since round 10 it also needs three uncommon words (the trade's own
  *   things, rare in everyday English) or more than two such steps.
  *
+ * With the answer's meaning (`answer_meaning.ts`, a sentence encoder), since
+ * round 12: an answer of substance that is about the question by meaning
+ * addresses its subject even in none of its words (an expert's "digital block,
+ * phenol to the matrix" for "nail surgery"), and an answer made mostly of stock
+ * claims ("I follow the procedures and make sure everything is done right")
+ * has no substance from its actions or detail, only from numbers or an example.
+ *
  * Sentences addressed to the grader ("ignore previous instructions…") are
  * dropped before scoring, so they can never add points.
  *
@@ -47,6 +54,7 @@ import {
   type Token,
 } from "./nlp.ts";
 import { isNoiseWord } from "./document_phrases.ts";
+import type { AnswerMeaning } from "./answer_meaning.ts";
 import { everydayCount } from "./word_frequency.ts";
 import { APPROACH_POINT, VOCABULARY_POINT } from "./question_templates.ts";
 import {
@@ -269,6 +277,14 @@ function uncommonWords(tokens: readonly Token[]): number {
 
 /** Distinct nouns from which an answer counts as detailed even without numbers or a story. */
 const DETAILED_NOUNS = 10;
+
+/**
+ * From this share of its words in stock claims (see `answer_meaning.ts`), an
+ * answer's actions and detail are those anyone in the trade can claim.
+ * Measured on the quality corpus (docs/ai_quality.md, round 12): 82 of 108
+ * generic answers reach it, 19 of 1,217 expert ones.
+ */
+const STOCK_SHARE = 0.5;
 
 /** Specifics that show an answer describes real work rather than general claims. */
 const CONCRETE = new Set([
@@ -671,20 +687,25 @@ const TEMPLATE_NOUNS = new Set([
  * only one thing, or the answer also uses {@link VOCABULARY_MIN_TERMS} words
  * of the role's vocabulary and the shared word is not one of them: an expert
  * names the rest in the trade's own words ("the cleanroom", "the techs"),
- * which a story about something else does not use.
+ * which a story about something else does not use; or the answer is one of
+ * substance whose meaning is about the question (`meansIt`, see
+ * `answer_meaning.ts`): the shared word of the line's own says it is about
+ * this line, not another duty of the same role, which means much the same to
+ * the encoder.
  */
 function onTopic(
   subject: readonly string[],
   evidence: ReadonlySet<string>,
   anchored: boolean,
   vocabulary: { hits: number; terms: readonly string[][] },
+  meansIt: boolean,
 ): boolean {
   if (anchored || evidence.size >= Math.min(2, new Set(subject).size)) return true;
   // One word of this line's own, not one every duty of the role uses, and the role's vocabulary.
   const ownWord = [...evidence].some((w) =>
     !vocabulary.terms.some((t) => t.length === 1 && sameTerm(t[0], w))
   );
-  return ownWord && vocabulary.hits >= VOCABULARY_MIN_TERMS;
+  return ownWord && (vocabulary.hits >= VOCABULARY_MIN_TERMS || meansIt);
 }
 
 /** Distinct subject terms of the question from which an answer is plainly about it. */
@@ -787,8 +808,16 @@ function listOrNone(items: readonly string[]): string {
 /** An evaluation before the engine adds its name. */
 export type ScoredAnswer = Omit<Evaluation, "engine" | "fallbackReason">;
 
-/** Scores an answer; see the module documentation for the formula. */
-export function scoreAnswer(question: QuestionToEvaluate, answerText: string): ScoredAnswer {
+/**
+ * Scores an answer; see the module documentation for the formula. Without
+ * `meaning` (the encoder could not run) it scores by words and grammar alone,
+ * as before round 12.
+ */
+export function scoreAnswer(
+  question: QuestionToEvaluate,
+  answerText: string,
+  meaning?: AnswerMeaning,
+): ScoredAnswer {
   const points = normalizePoints(question);
   const text = sanitizeText(answerText, MAX_ANSWER_CHARS);
   const sentences = splitSentences(text);
@@ -878,7 +907,13 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   }
   specificity = Math.min(1, specificity);
   // Substance: something the candidate did, counted or saw, or the detail of real experience.
-  const concrete = detailed || specifics.some((s) => CONCRETE.has(s));
+  // An answer made mostly of stock claims ("I follow the curriculum, keep my lab safe, assess
+  // students fairly") reads as actions on the trade's things, but says what the candidate is like;
+  // numbers and a marked example still count.
+  const stockClaims = (meaning?.stockShare ?? 0) >= STOCK_SHARE;
+  const counted = specifics.some((s) => s !== "first-person actions" && CONCRETE.has(s));
+  const concrete = counted ||
+    (!stockClaims && (detailed || specifics.includes("first-person actions")));
   const stemmed = words.map(stem);
   const marks = new Array<boolean>(stemmed.length).fill(false);
   const covered: string[] = [];
@@ -957,7 +992,9 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   if (count >= 15 && !concrete) {
     caps.push({
       limit: 3,
-      reason: "it stays general: no example, numbers or account of what the candidate did",
+      reason: stockClaims
+        ? "it stays general: most of it is claims any candidate could make, with no example or numbers"
+        : "it stays general: no example, numbers or account of what the candidate did",
     });
   }
   const onTopicShare = topicalShare(sentencesNlp, subject, points, concrete);
@@ -974,7 +1011,7 @@ export function scoreAnswer(question: QuestionToEvaluate, answerText: string): S
   const addressesSubject = onTopic(subject, inSenseEvidence, anchored, {
     hits: vocabularyHits,
     terms: vocabularyTerms,
-  });
+  }, concrete && meaning?.related === true);
   if (!addressesSubject) {
     caps.push({ limit: 1.5, reason: "it does not address the subject of the question" });
   }

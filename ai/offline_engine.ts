@@ -18,11 +18,16 @@ import type {
   ReportItem,
 } from "./engine.ts";
 import { scoreAnswer } from "./answer_scorer.ts";
+import { type AnswerMeaning, readMeaning } from "./answer_meaning.ts";
+import { log } from "../log.ts";
 import { adjustForDifficulty } from "./difficulty.ts";
 import { offlineFollowUp } from "./follow_up.ts";
 import { resolveDifficulty, resolveLanguage } from "./plan_options.ts";
 import { planInterview } from "./question_planner.ts";
 import { offlineReport } from "./report.ts";
+
+/** Reads an answer's meaning against its question; see `answer_meaning.ts`. */
+export type MeaningReader = (questionText: string, answerText: string) => Promise<AnswerMeaning>;
 
 /** Name stored with everything the offline engine produces. */
 export const OFFLINE_ENGINE_NAME = "offline";
@@ -42,6 +47,12 @@ export const OFFLINE_ENGINE_NAME = "offline";
 export class OfflineEngine implements InterviewEngine {
   /** Stored with results so reports show which engine graded them. */
   readonly name = OFFLINE_ENGINE_NAME;
+  readonly #readMeaning: MeaningReader;
+
+  /** `readMeaning` replaces the sentence encoder, for tests of its failure. */
+  constructor({ readMeaning: reader = readMeaning }: { readMeaning?: MeaningReader } = {}) {
+    this.#readMeaning = reader;
+  }
 
   /**
    * Plans exactly `count` distinct questions grounded in the JD and resume.
@@ -66,9 +77,21 @@ export class OfflineEngine implements InterviewEngine {
     }
   }
 
-  /** Scores an answer from 0 to 10 with a remark naming covered and missing key points. */
-  evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
-    return Promise.resolve({ ...scoreAnswer(question, answerText), engine: this.name });
+  /**
+   * Scores an answer from 0 to 10 with a remark naming covered and missing
+   * key points. Should the sentence encoder fail, the answer is still scored,
+   * by its words and grammar alone, and a warning is logged.
+   */
+  async evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
+    let meaning: AnswerMeaning | undefined;
+    try {
+      meaning = await this.#readMeaning(question.text, answerText);
+    } catch (error) {
+      log.warn("sentence encoder failed; scored the answer by its words alone", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return { ...scoreAnswer(question, answerText, meaning), engine: this.name };
   }
 
   /**

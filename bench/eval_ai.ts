@@ -37,6 +37,9 @@ import { UNSEEN_ROLES_7 } from "../tests/fixtures/ai_quality/unseen_roles_7.ts";
 import { UNSEEN_ROLES_8 } from "../tests/fixtures/ai_quality/unseen_roles_8.ts";
 import { UNSEEN_ROLES_9 } from "../tests/fixtures/ai_quality/unseen_roles_9.ts";
 import { UNSEEN_ROLES_10 } from "../tests/fixtures/ai_quality/unseen_roles_10.ts";
+import { UNSEEN_ROLES_11 } from "../tests/fixtures/ai_quality/unseen_roles_11.ts";
+import { UNSEEN_ROLES_12 } from "../tests/fixtures/ai_quality/unseen_roles_12.ts";
+import { UNSEEN_ROLES_13 } from "../tests/fixtures/ai_quality/unseen_roles_13.ts";
 
 const QUESTIONS = 5;
 
@@ -501,6 +504,9 @@ export const PARTS = [
   "unseen-8",
   "unseen-9",
   "unseen-10",
+  "unseen-11",
+  "unseen-12",
+  "unseen-13",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -538,6 +544,12 @@ export function partRoles(part: Part): readonly QualityRole[] {
       return UNSEEN_ROLES_9;
     case "unseen-10":
       return UNSEEN_ROLES_10;
+    case "unseen-11":
+      return UNSEEN_ROLES_11;
+    case "unseen-12":
+      return UNSEEN_ROLES_12;
+    case "unseen-13":
+      return UNSEEN_ROLES_13;
   }
 }
 
@@ -573,6 +585,9 @@ const TITLES: Record<Part, string> = {
   "unseen-8": "Eighth unseen roles (round 10, written blind, run once)",
   "unseen-9": "Ninth unseen roles (round 10, written blind, run once)",
   "unseen-10": "Tenth unseen roles (round 10, written blind, run once)",
+  "unseen-11": "Eleventh unseen roles (round 12, written blind, run once)",
+  "unseen-12": "Twelfth unseen roles (round 12, written blind, run once)",
+  "unseen-13": "Thirteenth unseen roles (round 12, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { askedPart, readMeaning } from "../ai/answer_meaning.ts";
+import { scoreAnswer } from "../ai/answer_scorer.ts";
+import type { QuestionToEvaluate } from "../ai/engine.ts";
+import { OfflineEngine } from "../ai/offline_engine.ts";
+import { REASON_POINT, RESULT_POINT } from "../ai/question_templates.ts";
+
+/** Duties put as the planner asks them, with an expert's answer in the trade's own words. */
+const EXPERTS = [
+  {
+    question: "The role asks you to perform nail surgery under local anaesthetic. " +
+      "How do you approach this in practice?",
+    answer: "For an ingrown toenail I ring-block the toe with lidocaine, wait for it to take, " +
+      "put a tourniquet on and cut away the offending side of the nail plate. Then phenol goes " +
+      "on the matrix for three rounds of thirty seconds, I release the tourniquet, dress it and " +
+      "see them again in three days.",
+  },
+  {
+    question: "The role asks you to prepare the display counter each morning and rotate stock. " +
+      "Tell me about a specific time you did this.",
+    answer:
+      "I check the chiller reads under five degrees, then lay the trays oldest first at the " +
+      "front, raw chicken on its own shelf below the cooked meats. Mince that is turning brown " +
+      "goes into sausages that day instead of the bin.",
+  },
+  {
+    question: "The role asks you to prepare month-end bank reconciliations and accruals. " +
+      "Walk me through the steps you take.",
+    answer: "The bank reconciliations and the accruals were waiting for the last invoices, so I " +
+      "moved the accruals to estimates on day one, set up daily bank feeds and had the " +
+      "intercompany recharges agreed the week before. The ledgers were locked on day four.",
+  },
+];
+
+const HOLIDAY = "Last weekend I took my kids to the zoo. We watched the penguins being fed, had " +
+  "ice cream by the lake and got home just before the rain started.";
+
+const GENERIC = "I'm really passionate about this work and I always give it one hundred percent. " +
+  "I work well with the team and I always make sure everything is done properly and on time. " +
+  "I follow the procedures and I keep everyone informed.";
+
+Deno.test("an expert's answer in other words is about the question by meaning; a holiday story is not", async () => {
+  for (const { question, answer } of EXPERTS) {
+    const expert = await readMeaning(question, answer);
+    assert.ok(expert.related, `${askedPart(question)}: ${JSON.stringify(expert)}`);
+    const holiday = await readMeaning(question, HOLIDAY);
+    assert.equal(holiday.related, false, `${askedPart(question)}: ${JSON.stringify(holiday)}`);
+    assert.ok(expert.similarity > holiday.similarity);
+  }
+});
+
+Deno.test("the asked part of a question is its first sentence, quotes and all", () => {
+  assert.equal(
+    askedPart(EXPERTS[0].question),
+    "The role asks you to perform nail surgery under local anaesthetic.",
+  );
+  assert.equal(
+    askedPart('On your resume you wrote: "Cut the close to four days". Walk me through it.'),
+    'On your resume you wrote: "Cut the close to four days".',
+  );
+});
+
+Deno.test("stock claims make up a generic answer, not an expert's", async () => {
+  const generic = await readMeaning(EXPERTS[1].question, GENERIC);
+  assert.ok(generic.stockShare >= 0.5, JSON.stringify(generic));
+  for (const { question, answer } of EXPERTS) {
+    const expert = await readMeaning(question, answer);
+    assert.ok(expert.stockShare < 0.5, `${answer}: ${expert.stockShare}`);
+  }
+});
+
+Deno.test("a blank answer means nothing and does not fail the encoder", async () => {
+  const blank = await readMeaning(EXPERTS[0].question, "   ");
+  assert.equal(blank.related, false);
+  assert.equal(blank.stockShare, 0);
+});
+
+const NAIL_SURGERY: QuestionToEvaluate = {
+  text: "The role asks you to perform nail surgery under local anaesthetic. " +
+    "How do you approach this in practice?",
+  topic: "Nail surgery",
+  kind: "experience",
+  referenceAnswer: "",
+  keyPoints: [
+    { point: "covers nail surgery", keywords: ["nail surgery"], weight: 3 },
+    { point: "relates it to local anaesthetic", keywords: ["local anaesthetic"], weight: 1 },
+    REASON_POINT,
+    RESULT_POINT,
+  ],
+};
+
+const OFF_SUBJECT = /does not address the subject/;
+
+Deno.test("meaning puts an answer of substance on its subject when it shares one word of the line", () => {
+  const answer = EXPERTS[0].answer; // "nail" only, of the line's words
+  const related = { similarity: 0.6, baseline: 0.3, related: true, stockShare: 0 };
+  assert.match(scoreAnswer(NAIL_SURGERY, answer).remark, OFF_SUBJECT);
+  assert.match(
+    scoreAnswer(NAIL_SURGERY, answer, { ...related, related: false }).remark,
+    OFF_SUBJECT,
+  );
+  const meant = scoreAnswer(NAIL_SURGERY, answer, related);
+  assert.doesNotMatch(meant.remark, OFF_SUBJECT, meant.remark);
+  assert.ok(meant.score > scoreAnswer(NAIL_SURGERY, answer).score, meant.remark);
+  // Meaning alone is not enough: not one word of the line, or no substance.
+  const noWord = answer.replace("of the nail plate", "of the plate");
+  assert.match(scoreAnswer(NAIL_SURGERY, noWord, related).remark, OFF_SUBJECT);
+  const noSubstance = "Nail work is something I enjoy and I am good with patients.";
+  assert.ok(scoreAnswer(NAIL_SURGERY, noSubstance, related).score <= 3);
+});
+
+Deno.test("stock claims take away the substance of actions, not of numbers", () => {
+  const claims =
+    "I did nail surgery under local anaesthetic at the practice. I followed the procedures, " +
+    "I kept the room clean and I made sure every patient was comfortable and happy.";
+  const stock = { similarity: 0.5, baseline: 0.3, related: true, stockShare: 0.8 };
+  const asActions = scoreAnswer(NAIL_SURGERY, claims, { ...stock, stockShare: 0 });
+  const asClaims = scoreAnswer(NAIL_SURGERY, claims, stock);
+  assert.match(asClaims.remark, /claims any candidate could make/, asClaims.remark);
+  assert.ok(
+    asClaims.score <= 3 && asClaims.score < asActions.score,
+    `${asClaims.score} ${asActions.score}`,
+  );
+  const counted = claims + " Last year I did 140 of them and two needed a second procedure.";
+  assert.doesNotMatch(scoreAnswer(NAIL_SURGERY, counted, stock).remark, /stays general/);
+});
+
+Deno.test("the offline engine still scores when the sentence encoder fails", async () => {
+  const failing = new OfflineEngine({ readMeaning: () => Promise.reject(new Error("no model")) });
+  const evaluation = await failing.evaluateAnswer(NAIL_SURGERY, EXPERTS[0].answer);
+  assert.deepEqual(
+    { score: evaluation.score, remark: evaluation.remark },
+    {
+      score: scoreAnswer(NAIL_SURGERY, EXPERTS[0].answer).score,
+      remark: scoreAnswer(NAIL_SURGERY, EXPERTS[0].answer).remark,
+    },
+  );
+});
