@@ -25,6 +25,12 @@ import { MAX_ANSWER_CHARS, sanitizeText, splitSentences } from "./text.ts";
  */
 export const RELEVANCE_MARGIN = 0.1;
 
+/** Characters of an answer the encoder reads; the rest changes nothing. */
+export const MEANING_CHARS = 1_500;
+
+/** Sentences of an answer weighed for stock claims. */
+export const MEANING_SENTENCES = 12;
+
 /** From this cosine to a stock claim, a sentence is one. */
 export const STOCK_SIMILARITY = 0.55;
 
@@ -71,8 +77,10 @@ export async function readMeaning(
   answerText: string,
 ): Promise<AnswerMeaning> {
   const { everyday, stock } = await referenceVectors();
-  const text = sanitizeText(answerText, MAX_ANSWER_CHARS);
-  const sentences = splitSentences(text);
+  // The encoder's time grows faster than the text: the opening of a long answer says what it
+  // is about, and its first sentences whether it is stock claims (bench/answer_meaning.ts).
+  const text = sanitizeText(answerText, MEANING_CHARS);
+  const sentences = splitSentences(text).slice(0, MEANING_SENTENCES);
   const [asked, answer, ...vectors] = await embed([
     askedPart(sanitizeText(questionText, MAX_ANSWER_CHARS)),
     text,

@@ -7,7 +7,7 @@
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
  * unseen roles (rounds 3 to 10) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-10|all` picks which (default
+ * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-13|all` picks which (default
  * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about

@@ -547,12 +547,10 @@ Deno.test("the role's own vocabulary puts an expert answer in other words on top
     const evaluation = await engine.evaluateAnswer(question, answer);
     assert.doesNotMatch(evaluation.remark, OFF_SUBJECT, `${trade}: ${evaluation.remark}`);
     assert.ok(evaluation.covered.some((p) => p.startsWith(VOCABULARY_POINT)), evaluation.remark);
-    // The same answer to the same question without the role's vocabulary shares one word only:
-    // by words alone that is not enough, by meaning it is about the question.
+    // The same answer to the same question without the role's vocabulary: one shared word only,
+    // which by words alone is not enough (meaning may still place it: ai_answer_meaning_test.ts).
     const bare = dutyQuestion(subject, verb);
     assert.match(scoreAnswer(bare, answer).remark, OFF_SUBJECT, `${trade} without vocabulary`);
-    const meant = await engine.evaluateAnswer(bare, answer);
-    assert.doesNotMatch(meant.remark, OFF_SUBJECT, `${trade} by meaning: ${meant.remark}`);
   }
 });
 
@@ -854,7 +852,7 @@ Deno.test("eval: --part picks one part or all", () => {
   assert.deepEqual(partsFromArgs(["--part", "unseen-5"]), ["unseen-5"]);
   assert.deepEqual(partsFromArgs(["--part", "unseen-6"]), ["unseen-6"]);
   assert.deepEqual(partsFromArgs(["--part", "all"]).length, PARTS.length);
-  assert.ok(partsFromArgs(["--part", "all"]).includes("unseen-10"));
+  assert.ok(partsFromArgs(["--part", "all"]).includes("unseen-13"));
   assert.throws(() => partsFromArgs(["--part", "everything"]), RangeError);
 });
 
