@@ -17,7 +17,7 @@
 
 import { EVERYDAY_TEXTS, STOCK_CLAIMS } from "./meaning_references.ts";
 import { cosine, embed } from "./sentence_encoder.ts";
-import { MAX_ANSWER_CHARS, sanitizeText, splitSentences } from "./text.ts";
+import { MAX_ANSWER_CHARS, sanitizeText, splitSentences, tokenize } from "./text.ts";
 
 /**
  * How much closer to the question than the closest everyday text an answer
@@ -67,10 +67,6 @@ export function askedPart(questionText: string): string {
   return questionText.split(/(?<=[.?!"”])\s+(?=[A-Z])/)[0];
 }
 
-function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => w.length > 0).length;
-}
-
 /** Measures an answer's meaning against its question. */
 export async function readMeaning(
   questionText: string,
@@ -91,7 +87,7 @@ export async function readMeaning(
   let words = 0;
   let stockWords = 0;
   sentences.forEach((sentence, i) => {
-    const count = wordCount(sentence);
+    const count = tokenize(sentence).length;
     words += count;
     if (stock.some((claim) => cosine(vectors[i], claim) >= STOCK_SIMILARITY)) stockWords += count;
   });
