@@ -21,7 +21,8 @@ import { MAX_ANSWER_CHARS, sanitizeText, splitSentences, tokenize } from "./text
 
 /**
  * How much closer to the question than the closest everyday text an answer
- * must be (cosine). Measured on the quality corpus: docs/ai_quality.md, round 12.
+ * must be (cosine) to be about it, and how much farther to be about something
+ * else. Measured on the quality corpus: docs/ai_quality.md, rounds 12 and 13.
  */
 export const RELEVANCE_MARGIN = 0.1;
 
@@ -42,6 +43,8 @@ export interface AnswerMeaning {
   baseline: number;
   /** `similarity` is at least {@link RELEVANCE_MARGIN} above `baseline`. */
   related: boolean;
+  /** `similarity` is more than {@link RELEVANCE_MARGIN} below `baseline`: everyday life is closer. */
+  elsewhere: boolean;
   /** Share of the answer's words (0 to 1) in sentences that are stock claims. */
   stockShare: number;
 }
@@ -95,6 +98,7 @@ export async function readMeaning(
     similarity,
     baseline,
     related: similarity - baseline >= RELEVANCE_MARGIN,
+    elsewhere: baseline - similarity > RELEVANCE_MARGIN,
     stockShare: words === 0 ? 0 : stockWords / words,
   };
 }

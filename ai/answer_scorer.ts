@@ -286,6 +286,15 @@ const DETAILED_NOUNS = 10;
  */
 const STOCK_SHARE = 0.5;
 
+/** The highest score of an answer of at least 15 words with no substance. */
+const GENERAL_CAP = 3;
+
+/**
+ * The highest score of one made mostly of stock claims, which says less than a
+ * general account of how the work goes (docs/ai_quality.md, round 13).
+ */
+const STOCK_CLAIMS_CAP = 2;
+
 /** Specifics that show an answer describes real work rather than general claims. */
 const CONCRETE = new Set([
   "numbers or metrics",
@@ -688,25 +697,33 @@ const TEMPLATE_NOUNS = new Set([
  * of the role's vocabulary and the shared word is not one of them: an expert
  * names the rest in the trade's own words ("the cleanroom", "the techs"),
  * which a story about something else does not use; or the answer is one of
- * substance whose meaning is about the question (`meansIt`, see
+ * substance whose meaning is about the question (`meaning.related`, see
  * `answer_meaning.ts`): the shared word of the line's own says it is about
  * this line, not another duty of the same role, which means much the same to
- * the encoder.
+ * the encoder. An answer whose meaning lies elsewhere (`meaning.elsewhere`)
+ * needs the key phrase, or {@link ELSEWHERE_VOCABULARY} words of the trade.
  */
 function onTopic(
   subject: readonly string[],
   evidence: ReadonlySet<string>,
   anchored: boolean,
   vocabulary: { hits: number; terms: readonly string[][] },
-  meansIt: boolean,
+  meaning: { related: boolean; elsewhere: boolean },
 ): boolean {
-  if (anchored || evidence.size >= Math.min(2, new Set(subject).size)) return true;
+  if (anchored) return true;
+  // Two words of the line can be chance ("took the bullet train" for "training and drills"):
+  // read as about something else and naming at most one thing of the trade, it is not about it.
+  if (meaning.elsewhere && vocabulary.hits < ELSEWHERE_VOCABULARY) return false;
+  if (evidence.size >= Math.min(2, new Set(subject).size)) return true;
   // One word of this line's own, not one every duty of the role uses, and the role's vocabulary.
   const ownWord = [...evidence].some((w) =>
     !vocabulary.terms.some((t) => t.length === 1 && sameTerm(t[0], w))
   );
-  return ownWord && (vocabulary.hits >= VOCABULARY_MIN_TERMS || meansIt);
+  return ownWord && (vocabulary.hits >= VOCABULARY_MIN_TERMS || meaning.related);
 }
+
+/** Words of the role's vocabulary from which an answer the encoder reads as elsewhere still counts. */
+const ELSEWHERE_VOCABULARY = 2;
 
 /** Distinct subject terms of the question from which an answer is plainly about it. */
 const CORE_SHARED_TERMS = 3;
@@ -809,6 +826,20 @@ function listOrNone(items: readonly string[]): string {
 export type ScoredAnswer = Omit<Evaluation, "engine" | "fallbackReason">;
 
 /**
+ * The sentences of an answer that are graded: sanitized, cut to
+ * `MAX_ANSWER_CHARS`, without text addressed to the grader (`ignored` counts
+ * the sentences that held some). Its meaning is read from the same text, so
+ * that an injection cannot move the score through the encoder either.
+ */
+export function gradedSentences(answerText: string): { kept: string[]; ignored: number } {
+  const sentences = splitSentences(sanitizeText(answerText, MAX_ANSWER_CHARS));
+  return {
+    kept: sentences.map(cutInjection).filter((s) => s.length > 0),
+    ignored: sentences.filter(looksLikeInjection).length,
+  };
+}
+
+/**
  * Scores an answer; see the module documentation for the formula. Without
  * `meaning` (the encoder could not run) it scores by words and grammar alone,
  * as before round 12.
@@ -819,10 +850,7 @@ export function scoreAnswer(
   meaning?: AnswerMeaning,
 ): ScoredAnswer {
   const points = normalizePoints(question);
-  const text = sanitizeText(answerText, MAX_ANSWER_CHARS);
-  const sentences = splitSentences(text);
-  const kept = sentences.map(cutInjection).filter((s) => s.length > 0);
-  const ignored = sentences.filter(looksLikeInjection).length;
+  const { kept, ignored } = gradedSentences(answerText);
   const ignoredNote = ignored > 0
     ? ` Ignored text addressed to the grader in ${ignored} sentence${
       ignored === 1 ? "" : "s"
@@ -991,7 +1019,7 @@ export function scoreAnswer(
   }
   if (count >= 15 && !concrete) {
     caps.push({
-      limit: 3,
+      limit: stockClaims ? STOCK_CLAIMS_CAP : GENERAL_CAP,
       reason: stockClaims
         ? "it stays general: most of it is claims any candidate could make, with no example or numbers"
         : "it stays general: no example, numbers or account of what the candidate did",
@@ -1011,7 +1039,7 @@ export function scoreAnswer(
   const addressesSubject = onTopic(subject, inSenseEvidence, anchored, {
     hits: vocabularyHits,
     terms: vocabularyTerms,
-  }, concrete && meaning?.related === true);
+  }, { related: concrete && meaning?.related === true, elsewhere: meaning?.elsewhere === true });
   if (!addressesSubject) {
     caps.push({ limit: 1.5, reason: "it does not address the subject of the question" });
   }

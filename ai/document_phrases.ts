@@ -130,6 +130,21 @@ const REQUIREMENT_HEADING =
   /\b(?:require|qualif|must have|nice to have|you have|about you|licen[cs]|desirable|what you need|you(?:['’]ll| will) (?:need|have|bring)|essential(?! (?:duties|functions|responsibilities)))/i;
 
 const INTRO = /^(?:we|we're|our|you|you'll|join)\b/i;
+
+/**
+ * How a JD addresses a duty or a requirement to the candidate: "As a Housing
+ * Officer you will", "You'll", "You will be responsible for", "You'll have"
+ * (see {@link withoutAddress}).
+ */
+const ADDRESS =
+  /^(?:as (?:a|an|the|our) [^,.;:]{2,60}?,?\s+)?you(?:['’]ll| will)\s+(?:also\s+)?((?:be (?:responsible|accountable) for|have|need|bring|hold)\s+)?/i;
+
+/**
+ * Lines stating the terms of a post rather than work: "Full time, term time
+ * plus two weeks", "Permanent, 37.5 hours per week", "Fixed-term for 12 months".
+ */
+const POST_TERMS =
+  /^(?:(?:full|part)[- ]?time|permanent|temporary|fixed[- ]term|maternity cover|zero[- ]hours?|\d+(?:\.\d+)?\s*hours?)\b/i;
 /**
  * Lines whose subject is the employer, even as bullets ("Our stores…", "Join
  * a team…"); "you" stays out, as bullets addressed to the candidate are often
@@ -368,7 +383,9 @@ function tagAsClause(line: string): { tokens: Token[]; startsWithVerb: boolean }
   const verbLike = first !== undefined &&
     (first.pos === "VERB" || (first.pos === "ADJ" && /[a-z]{3}ed$/.test(first.lower)));
   // "Experience running services…" is a requirement, not a duty to "experience".
-  const doesWork = verbLike && !EMPTY_VERBS.has(first.lemma) && !isNoise(first);
+  // "Look after a patch of homes" is work; "looking for", "look to join" are not.
+  const looksAfter = first?.lemma === "look" && tokens[1]?.lower === "after";
+  const doesWork = verbLike && (looksAfter || !EMPTY_VERBS.has(first.lemma)) && !isNoise(first);
   return { tokens, startsWithVerb: doesWork || opensWithDo };
 }
 
@@ -464,7 +481,7 @@ function documentLines(text: string): SourceLine[] {
     const sentences = isBullet ? [body] : body.split(/(?<=[.!?])\s+(?=[\p{Lu}\d"'(])/u);
     for (const sentence of sentences) {
       out.push({
-        line: sentence,
+        line: withoutAddress(sentence),
         isBullet,
         inRequirements: inRequirements || labelledRequirement,
         aboutEmployer: inEmployer || labelledEmployer || (hasHeading && beforeHeading && !isBullet),
@@ -472,6 +489,20 @@ function documentLines(text: string): SourceLine[] {
     }
   }
   return out;
+}
+
+/**
+ * A duty or requirement addressed to the candidate, as one: "You'll coordinate
+ * repairs" → "coordinate repairs", "You will be responsible for the rota" →
+ * "the rota", "You'll have three years' experience" → "three years'
+ * experience". Other lines addressed to them ("You will join a team of 12")
+ * stay as they are, and are not asked about.
+ */
+function withoutAddress(line: string): string {
+  const address = line.match(ADDRESS);
+  if (!address) return line;
+  const rest = line.slice(address[0].length);
+  return address[1] !== undefined || tagAsClause(rest).startsWithVerb ? rest : line;
 }
 
 /** Titles, names and employer lines ("Staff Nurse, Mercy Medical Center") are not duties. */
@@ -564,8 +595,9 @@ export function extractDuties(jdText: string, resumeText: string): JdDuty[] {
   const credentialTerms: string[][] = [];
   const seenFocus = new Set<string>();
   documentLines(jdText).forEach(({ line, isBullet, inRequirements, aboutEmployer }, order) => {
-    // "We are hiring…", "You will own our platform": about the company or the role as a whole.
+    // "We are hiring…", "You will join our team": about the company or the role as a whole.
     if (aboutEmployer || EMPLOYER_OPENING.test(line) || (!isBullet && INTRO.test(line))) return;
+    if (POST_TERMS.test(line) || ADDRESS.test(line)) return;
     const { tokens, startsWithVerb } = tagAsClause(line);
     // A loose line with no verb ("Outpatient clinic, full time.") describes the post, not a duty.
     if (!isBullet && !inRequirements && !tokens.some((t) => t.pos === "VERB")) return;

@@ -17,7 +17,7 @@ import type {
   QuestionToEvaluate,
   ReportItem,
 } from "./engine.ts";
-import { scoreAnswer } from "./answer_scorer.ts";
+import { gradedSentences, scoreAnswer } from "./answer_scorer.ts";
 import { type AnswerMeaning, readMeaning } from "./answer_meaning.ts";
 import { log } from "../log.ts";
 import { adjustForDifficulty } from "./difficulty.ts";
@@ -85,7 +85,8 @@ export class OfflineEngine implements InterviewEngine {
   async evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
     let meaning: AnswerMeaning | undefined;
     try {
-      meaning = await this.#readMeaning(question.text, answerText);
+      const graded = gradedSentences(answerText).kept.join("\n");
+      meaning = await this.#readMeaning(question.text, graded);
     } catch (error) {
       log.warn("sentence encoder failed; scored the answer by its words alone", {
         error: error instanceof Error ? error.message : String(error),

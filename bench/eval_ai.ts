@@ -6,8 +6,8 @@
  * off-topic answers score. Each planned question is also graded with the
  * expert answer written about the very JD duty or resume achievement it was
  * planned from (see {@link matchDutyAnswer}). Tuning, held-out, fresh and
- * unseen roles (rounds 3 to 10) are reported separately;
- * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-13|all` picks which (default
+ * unseen roles (rounds 3 to 13) are reported separately;
+ * `--part tuning|held-out|fresh|unseen|unseen-2|…|unseen-16|all` picks which (default
  * all). With
  * `--cross`, also grades every off-topic answer and every other role's expert
  * answers against every planned question, a wider check that answers about
@@ -40,6 +40,9 @@ import { UNSEEN_ROLES_10 } from "../tests/fixtures/ai_quality/unseen_roles_10.ts
 import { UNSEEN_ROLES_11 } from "../tests/fixtures/ai_quality/unseen_roles_11.ts";
 import { UNSEEN_ROLES_12 } from "../tests/fixtures/ai_quality/unseen_roles_12.ts";
 import { UNSEEN_ROLES_13 } from "../tests/fixtures/ai_quality/unseen_roles_13.ts";
+import { UNSEEN_ROLES_14 } from "../tests/fixtures/ai_quality/unseen_roles_14.ts";
+import { UNSEEN_ROLES_15 } from "../tests/fixtures/ai_quality/unseen_roles_15.ts";
+import { UNSEEN_ROLES_16 } from "../tests/fixtures/ai_quality/unseen_roles_16.ts";
 
 const QUESTIONS = 5;
 
@@ -507,6 +510,9 @@ export const PARTS = [
   "unseen-11",
   "unseen-12",
   "unseen-13",
+  "unseen-14",
+  "unseen-15",
+  "unseen-16",
 ] as const;
 /** One part of the corpus. */
 export type Part = typeof PARTS[number];
@@ -550,6 +556,12 @@ export function partRoles(part: Part): readonly QualityRole[] {
       return UNSEEN_ROLES_12;
     case "unseen-13":
       return UNSEEN_ROLES_13;
+    case "unseen-14":
+      return UNSEEN_ROLES_14;
+    case "unseen-15":
+      return UNSEEN_ROLES_15;
+    case "unseen-16":
+      return UNSEEN_ROLES_16;
   }
 }
 
@@ -588,6 +600,9 @@ const TITLES: Record<Part, string> = {
   "unseen-11": "Eleventh unseen roles (round 12, written blind, run once)",
   "unseen-12": "Twelfth unseen roles (round 12, written blind, run once)",
   "unseen-13": "Thirteenth unseen roles (round 12, written blind, run once)",
+  "unseen-14": "Fourteenth unseen roles (round 13, written blind, run once)",
+  "unseen-15": "Fifteenth unseen roles (round 13, written blind, run once)",
+  "unseen-16": "Sixteenth unseen roles (round 13, written blind, run once)",
 };
 
 /** The parts named by `--part NAME` or `--part=NAME`; all when absent. */

@@ -4,6 +4,8 @@ import { scoreAnswer } from "../ai/answer_scorer.ts";
 import type { QuestionToEvaluate } from "../ai/engine.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
 import { REASON_POINT, RESULT_POINT } from "../ai/question_templates.ts";
+import { OFF_TOPIC_ANSWERS } from "./fixtures/ai_quality/off_topic_answers.ts";
+import { UNSEEN_ROLES_6 } from "./fixtures/ai_quality/unseen_roles_6.ts";
 
 /** Duties put as the planner asks them, with an expert's answer in the trade's own words. */
 const EXPERTS = [
@@ -93,7 +95,13 @@ const OFF_SUBJECT = /does not address the subject/;
 
 Deno.test("meaning puts an answer of substance on its subject when it shares one word of the line", () => {
   const answer = EXPERTS[0].answer; // "nail" only, of the line's words
-  const related = { similarity: 0.6, baseline: 0.3, related: true, stockShare: 0 };
+  const related = {
+    similarity: 0.6,
+    baseline: 0.3,
+    related: true,
+    elsewhere: false,
+    stockShare: 0,
+  };
   assert.match(scoreAnswer(NAIL_SURGERY, answer).remark, OFF_SUBJECT);
   assert.match(
     scoreAnswer(NAIL_SURGERY, answer, { ...related, related: false }).remark,
@@ -113,7 +121,13 @@ Deno.test("stock claims take away the substance of actions, not of numbers", () 
   const claims =
     "I did nail surgery under local anaesthetic at the practice. I followed the procedures, " +
     "I kept the room clean and I made sure every patient was comfortable and happy.";
-  const stock = { similarity: 0.5, baseline: 0.3, related: true, stockShare: 0.8 };
+  const stock = {
+    similarity: 0.5,
+    baseline: 0.3,
+    related: true,
+    elsewhere: false,
+    stockShare: 0.8,
+  };
   const asActions = scoreAnswer(NAIL_SURGERY, claims, { ...stock, stockShare: 0 });
   const asClaims = scoreAnswer(NAIL_SURGERY, claims, stock);
   assert.match(asClaims.remark, /claims any candidate could make/, asClaims.remark);
@@ -121,6 +135,13 @@ Deno.test("stock claims take away the substance of actions, not of numbers", () 
     asClaims.score <= 3 && asClaims.score < asActions.score,
     `${asClaims.score} ${asActions.score}`,
   );
+  // Claims say less than a general account of the work, which is capped higher.
+  assert.ok(asClaims.score <= 2, asClaims.remark);
+  const general = "Nail surgery under local anaesthetic is done in a clean room at the practice. " +
+    "The toe is numbed first, the side of the nail is removed and the wound is dressed afterwards.";
+  const asGeneral = scoreAnswer(NAIL_SURGERY, general, { ...stock, stockShare: 0 });
+  assert.match(asGeneral.remark, /stays general: no example/, asGeneral.remark);
+  assert.ok(asGeneral.score > asClaims.score, `${asGeneral.score} ${asClaims.score}`);
   const counted = claims + " Last year I did 140 of them and two needed a second procedure.";
   assert.doesNotMatch(scoreAnswer(NAIL_SURGERY, counted, stock).remark, /stays general/);
 });
@@ -135,4 +156,29 @@ Deno.test("the offline engine still scores when the sentence encoder fails", asy
       remark: scoreAnswer(NAIL_SURGERY, EXPERTS[0].answer).remark,
     },
   );
+});
+
+Deno.test("two words shared by chance do not put an answer about something else on the subject", async () => {
+  // A question of the corpus whose line shares "take" and "train" with the Japan trip.
+  const firefighter = UNSEEN_ROLES_6.find((role) => role.id === "career-firefighter")!;
+  const questions = await new OfflineEngine().planQuestions({
+    jdText: firefighter.jd,
+    resumeText: firefighter.resume,
+    count: 5,
+  });
+  const drills = questions.find((q) => q.text.includes("training and drills"))!;
+  const trip = OFF_TOPIC_ANSWERS.find((answer) => answer.includes("bullet train"))!;
+  assert.doesNotMatch(scoreAnswer(drills, trip).remark, OFF_SUBJECT); // words alone
+  const meaning = await readMeaning(drills.text, trip);
+  assert.ok(meaning.elsewhere, JSON.stringify(meaning));
+  const graded = scoreAnswer(drills, trip, meaning);
+  assert.match(graded.remark, OFF_SUBJECT, graded.remark);
+  assert.equal(graded.grade, "F");
+  // The expert's answer about that line is not read as elsewhere, and the trade's words it
+  // names would outweigh such a reading.
+  const expert = firefighter.dutyAnswers!.find((d) => d.about.includes("training and drills"))!;
+  const expertMeaning = await readMeaning(drills.text, expert.answer);
+  assert.equal(expertMeaning.elsewhere, false, JSON.stringify(expertMeaning));
+  const stray = scoreAnswer(drills, expert.answer, { ...expertMeaning, elsewhere: true });
+  assert.doesNotMatch(stray.remark, OFF_SUBJECT, stray.remark);
 });

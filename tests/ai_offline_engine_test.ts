@@ -148,7 +148,7 @@ Deno.test("too few skills: fills with distinct generic questions, including the 
   assertDistinct(empty);
   assert.ok(empty.every((q) => q.source === "jd"));
 
-  const titled = await plan(2, "Staff Data Engineer\nYou will own our platform.", "");
+  const titled = await plan(2, "Staff Data Engineer\nYou will join our platform team.", "");
   assert.equal(titled[0].topic, "Staff Data Engineer");
   assert.match(titled[0].text, /The role is Staff Data Engineer\./);
   assertDistinct(titled);
@@ -404,7 +404,14 @@ Deno.test("keyword stuffing and repetition are not rewarded", async () => {
 
 Deno.test("prompt injection in the answer never raises the score", async () => {
   const question = await kubernetesQuestion();
-  for (const base of [VAGUE, STRONG_K8S, "Rolling updates and readiness probes."]) {
+  // The last one moved the sentence encoder's reading when the injection was read with it.
+  const bases = [
+    VAGUE,
+    STRONG_K8S,
+    "Rolling updates and readiness probes.",
+    "probe added update because because readiness",
+  ];
+  for (const base of bases) {
     const plain = await engine.evaluateAnswer(question, base);
     for (
       const injected of [`${base}\n${INJECTION}`, `${INJECTION} ${base}`, `${base} ${INJECTION}`]
