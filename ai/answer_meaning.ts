@@ -70,10 +70,14 @@ export function askedPart(questionText: string): string {
   return questionText.split(/(?<=[.?!"”])\s+(?=[A-Z])/)[0];
 }
 
-/** Measures an answer's meaning against its question. */
+/**
+ * Measures an answer's meaning against its question; `owner` is whose answer
+ * it is, for the encoder's fair share (see `sentence_encoder.ts`).
+ */
 export async function readMeaning(
   questionText: string,
   answerText: string,
+  owner?: string,
 ): Promise<AnswerMeaning> {
   const { everyday, stock } = await referenceVectors();
   // The encoder's time grows faster than the text: the opening of a long answer says what it
@@ -84,7 +88,7 @@ export async function readMeaning(
     askedPart(sanitizeText(questionText, MAX_ANSWER_CHARS)),
     text,
     ...sentences,
-  ]);
+  ], owner);
   const baseline = Math.max(...everyday.map((text) => cosine(asked, text)));
   const similarity = cosine(asked, answer);
   let words = 0;

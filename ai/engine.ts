@@ -119,8 +119,16 @@ export interface InterviewEngine {
   readonly name: string;
   /** Proposes exactly `count` distinct questions grounded in the JD and resume. */
   planQuestions(request: PlanRequest): Promise<PlannedQuestion[]>;
-  /** Scores an answer against the question's reference answer and key points. */
-  evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation>;
+  /**
+   * Scores an answer against the question's reference answer and key points.
+   * `owner` names whose work it is (e.g. `user 12`), so that a resource the
+   * engine shares between users gives each a fair share of it.
+   */
+  evaluateAnswer(
+    question: QuestionToEvaluate,
+    answerText: string,
+    owner?: string,
+  ): Promise<Evaluation>;
   /**
    * Proposes one follow-up question probing what the answer left vague or
    * missing, or null when the answer was complete.

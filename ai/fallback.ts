@@ -76,12 +76,19 @@ export class FallbackEngine implements InterviewEngine {
     }
   }
 
-  async evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
+  async evaluateAnswer(
+    question: QuestionToEvaluate,
+    answerText: string,
+    owner?: string,
+  ): Promise<Evaluation> {
     try {
-      return await this.#primary.evaluateAnswer(question, answerText);
+      return await this.#primary.evaluateAnswer(question, answerText, owner);
     } catch (error) {
       const fallbackReason = this.#reason("evaluateAnswer", error);
-      return { ...await this.#fallback.evaluateAnswer(question, answerText), fallbackReason };
+      return {
+        ...await this.#fallback.evaluateAnswer(question, answerText, owner),
+        fallbackReason,
+      };
     }
   }
 

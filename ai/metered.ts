@@ -57,10 +57,14 @@ export class MeteredEngine implements InterviewEngine {
     );
   }
 
-  evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
+  evaluateAnswer(
+    question: QuestionToEvaluate,
+    answerText: string,
+    owner?: string,
+  ): Promise<Evaluation> {
     return this.#count(
       "evaluateAnswer",
-      () => this.#engine.evaluateAnswer(question, answerText),
+      () => this.#engine.evaluateAnswer(question, answerText, owner),
       (evaluation) => evaluation.fallbackReason !== undefined,
     );
   }

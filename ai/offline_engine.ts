@@ -27,7 +27,11 @@ import { planInterview } from "./question_planner.ts";
 import { offlineReport } from "./report.ts";
 
 /** Reads an answer's meaning against its question; see `answer_meaning.ts`. */
-export type MeaningReader = (questionText: string, answerText: string) => Promise<AnswerMeaning>;
+export type MeaningReader = (
+  questionText: string,
+  answerText: string,
+  owner?: string,
+) => Promise<AnswerMeaning>;
 
 /** Name stored with everything the offline engine produces. */
 export const OFFLINE_ENGINE_NAME = "offline";
@@ -82,11 +86,15 @@ export class OfflineEngine implements InterviewEngine {
    * key points. Should the sentence encoder fail, the answer is still scored,
    * by its words and grammar alone, and a warning is logged.
    */
-  async evaluateAnswer(question: QuestionToEvaluate, answerText: string): Promise<Evaluation> {
+  async evaluateAnswer(
+    question: QuestionToEvaluate,
+    answerText: string,
+    owner?: string,
+  ): Promise<Evaluation> {
     let meaning: AnswerMeaning | undefined;
     try {
       const graded = gradedSentences(answerText).kept.join("\n");
-      meaning = await this.#readMeaning(question.text, graded);
+      meaning = await this.#readMeaning(question.text, graded, owner);
     } catch (error) {
       log.warn("sentence encoder failed; scored the answer by its words alone", {
         error: error instanceof Error ? error.message : String(error),

@@ -25,17 +25,26 @@ export interface EncoderOptions {
   timeoutMs?: number;
   /** Jobs waiting at once; one more fails at once rather than queueing (default 32). */
   maxPending?: number;
+  /**
+   * Jobs one owner may have waiting (default 4), so that one user sending
+   * answer after answer cannot take the queue from everyone else.
+   */
+  maxPerOwner?: number;
 }
 
 /** Embeds texts in a worker of its own. */
 export interface SentenceEncoder {
-  /** One vector per text, in order; a blank text gets a zero vector. */
-  embed(texts: readonly string[]): Promise<number[][]>;
+  /**
+   * One vector per text, in order; a blank text gets a zero vector. `owner`
+   * (whose work it is) counts against that owner's share of the queue.
+   */
+  embed(texts: readonly string[], owner?: string): Promise<number[][]>;
   /** Stops the worker; waiting jobs fail. */
   close(): void;
 }
 
 interface Waiting {
+  owner?: string;
   resolve(vectors: number[][]): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -47,21 +56,31 @@ interface Waiting {
  * (a web Worker would: a script that scored one answer never exited).
  */
 export function startEncoder(
-  { timeoutMs = 20_000, maxPending = 32 }: EncoderOptions = {},
+  { timeoutMs = 20_000, maxPending = 32, maxPerOwner = 4 }: EncoderOptions = {},
 ): SentenceEncoder {
   let worker: Worker | undefined;
   const waiting = new Map<number, Waiting>();
+  const perOwner = new Map<string, number>();
   let nextId = 1;
+
+  function settle(id: number): Waiting | undefined {
+    const job = waiting.get(id);
+    if (!job) return undefined;
+    waiting.delete(id);
+    clearTimeout(job.timer);
+    if (job.owner !== undefined) {
+      const held = perOwner.get(job.owner)! - 1;
+      if (held > 0) perOwner.set(job.owner, held);
+      else perOwner.delete(job.owner);
+    }
+    return job;
+  }
 
   function stop(reason: string): void {
     const stopped = worker;
     worker = undefined;
     void stopped?.terminate();
-    for (const job of waiting.values()) {
-      clearTimeout(job.timer);
-      job.reject(new Error(reason));
-    }
-    waiting.clear();
+    for (const id of [...waiting.keys()]) settle(id)!.reject(new Error(reason));
   }
 
   function started(): Worker {
@@ -69,10 +88,8 @@ export function startEncoder(
     const fresh = new Worker(new URL("./sentence_encoder_worker.ts", import.meta.url));
     fresh.unref();
     fresh.on("message", (result: EncoderJobResult) => {
-      const job = waiting.get(result.id);
+      const job = settle(result.id);
       if (!job) return;
-      waiting.delete(result.id);
-      clearTimeout(job.timer);
       if (waiting.size === 0) fresh.unref();
       if (result.ok) job.resolve(result.vectors);
       else job.reject(new Error(`sentence encoder failed: ${result.error}`));
@@ -87,7 +104,13 @@ export function startEncoder(
     return fresh;
   }
 
-  function run(texts: string[]): Promise<number[][]> {
+  function run(texts: string[], owner: string | undefined): Promise<number[][]> {
+    const held = owner === undefined ? 0 : perOwner.get(owner) ?? 0;
+    if (held >= maxPerOwner) {
+      return Promise.reject(
+        new Error(`sentence encoder busy: ${held} jobs of ${owner} are waiting; try again later`),
+      );
+    }
     if (waiting.size >= maxPending) {
       return Promise.reject(
         new Error(`sentence encoder busy: ${waiting.size} jobs are waiting; try again later`),
@@ -95,12 +118,13 @@ export function startEncoder(
     }
     const target = started();
     const id = nextId++;
+    if (owner !== undefined) perOwner.set(owner, held + 1);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => stop(`sentence encoder took longer than ${timeoutMs} ms; its worker was stopped`),
         timeoutMs,
       );
-      waiting.set(id, { resolve, reject, timer });
+      waiting.set(id, { owner, resolve, reject, timer });
       target.ref();
       target.postMessage({ id, texts } satisfies EncoderJob);
     });
@@ -116,13 +140,13 @@ export function startEncoder(
   }
 
   return {
-    async embed(texts) {
+    async embed(texts, owner) {
       // The model fails on a text with no tokens; a blank text means nothing, a zero vector.
       const missing = [
         ...new Set(texts.filter((text) => !recent.has(text) && text.trim() !== "")),
       ];
       if (missing.length > 0) {
-        const vectors = await run(missing);
+        const vectors = await run(missing, owner);
         missing.forEach((text, i) => remember(text, vectors[i]));
       }
       return texts.map((text) => {
@@ -144,12 +168,13 @@ const MAX_RECENT = 4096;
 let shared: SentenceEncoder | undefined;
 
 /**
- * One vector per text, in order, from the process's shared encoder. The model
- * loads on first use (0.6–0.9 s, in the worker).
+ * One vector per text, in order, from the process's shared encoder; `owner`
+ * as in {@link SentenceEncoder.embed}. The model loads on first use (0.6–0.9
+ * s, in the worker).
  */
-export function embed(texts: readonly string[]): Promise<number[][]> {
+export function embed(texts: readonly string[], owner?: string): Promise<number[][]> {
   shared ??= startEncoder();
-  return shared.embed(texts);
+  return shared.embed(texts, owner);
 }
 
 /** Cosine similarity of two vectors: 1 the same direction, 0 unrelated. */

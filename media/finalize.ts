@@ -319,7 +319,11 @@ export async function finalizeAnswer(
   const answer = await answerText(deps, qa, outputs.wavLocalPath, language);
   await storeOutputs(deps, qa, outputs);
   const text = answer.text;
-  const evaluation = await deps.engine.evaluateAnswer(questionToEvaluate(qa), text);
+  const evaluation = await deps.engine.evaluateAnswer(
+    questionToEvaluate(qa),
+    text,
+    `user ${qa.userId}`,
+  );
   const followUp = await proposeFollowUp(deps.db, deps.engine, qa, {
     text,
     evaluation,

@@ -171,6 +171,7 @@ export function registerInterviewRoutes(api: Api, deps: AppDeps): void {
     const evaluation = await deps.engine.evaluateAnswer(
       questionToEvaluate(question),
       body.answer_text,
+      `user ${interview.userId}`,
     );
     const followUp = await proposeFollowUp(db, deps.engine, question, {
       text: body.answer_text,

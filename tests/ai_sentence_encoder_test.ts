@@ -54,3 +54,25 @@ Deno.test("blank texts need no worker", async () => {
     encoder.close();
   }
 });
+
+Deno.test("one owner's jobs beyond its share fail at once; another owner's still run", async () => {
+  const encoder = startEncoder({ maxPending: 8, maxPerOwner: 2 });
+  try {
+    const flooding = [
+      encoder.embed(["Chase overdue repairs with the contractor"], "user 1"),
+      encoder.embed(["Serve notice of seeking possession"], "user 1"),
+    ];
+    await assert.rejects(
+      encoder.embed(["Run settling-in visits for new tenants"], "user 1"),
+      /busy: 2 jobs of user 1 are waiting/,
+    );
+    const other = await encoder.embed(["Label every specimen at the bedside"], "user 2");
+    assert.equal(other[0].length, DIMENSIONS);
+    for (const vectors of await Promise.all(flooding)) assert.equal(vectors[0].length, DIMENSIONS);
+    // Its share is given back once its jobs are done.
+    const again = await encoder.embed(["Run settling-in visits for new tenants"], "user 1");
+    assert.equal(again[0].length, DIMENSIONS);
+  } finally {
+    encoder.close();
+  }
+});

@@ -488,3 +488,23 @@ dbTest(
     assert.equal((await t.request("GET", url)).status, 401);
   },
 );
+
+dbTest(
+  "an answer is evaluated on behalf of its owner, so shared AI resources are shared fairly",
+  async () => {
+    const t = await setupApp();
+    const jane = await t.user("jane");
+    await uploadDocuments(t, jane.token);
+    const owners: (string | undefined)[] = [];
+    const engine = t.deps.engine;
+    const evaluate = engine.evaluateAnswer.bind(engine);
+    engine.evaluateAnswer = (question, text, owner) => {
+      owners.push(owner);
+      return evaluate(question, text, owner);
+    };
+    const interview = await start(t, jane.token);
+    const response = await answer(t, jane.token, interview.interview_id, 1, VAGUE_ANSWER);
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.deepEqual(owners, [`user ${jane.id}`]);
+  },
+);
