@@ -198,7 +198,15 @@ liveTest("an answer recorded without a transcript is transcribed on the server",
   const pool = new FfmpegPool({ concurrency: 1 });
   try {
     const audio = await makeLiveWebm(pool, { seconds: 3, video: false, audio: true });
-    const { token } = await server.user("milo");
+    const { id, token } = await server.user("milo");
+    // The finalizer evaluates on behalf of the answer's owner (the encoder's fair share).
+    const owners: (string | undefined)[] = [];
+    const engine = server.deps.engine;
+    const evaluate = engine.evaluateAnswer.bind(engine);
+    engine.evaluateAnswer = (question, text, owner) => {
+      owners.push(owner);
+      return evaluate(question, text, owner);
+    };
     const started = await startInterview(server, token, {
       interview_name: "Spoken",
       question_count: 1,
@@ -226,6 +234,7 @@ liveTest("an answer recorded without a transcript is transcribed on the server",
     >;
     assert.equal(finalized.answer_text, "I scaled PostgreSQL with read replicas and partitioning.");
     assert.equal(finalized.answer_source, "speech_to_text");
+    assert.deepEqual(owners, [`user ${id}`]);
     const upload = llm.requests.find((r) => r.path.endsWith("/audio/transcriptions"));
     const file = upload?.form?.file as { bytes: Uint8Array } | undefined;
     assert.ok(file, "the WAV was uploaded");
