@@ -13,6 +13,7 @@ import {
 import { makeLiveWebm } from "./fixtures/media.ts";
 import { FfmpegPool } from "../media/ffmpeg.ts";
 import { encodeFrame } from "../realtime/frame.ts";
+import { recordEvaluationOwners } from "./helpers/app.ts";
 import { RawPeer } from "./helpers/raw_peer.ts";
 import { type LiveServer, startLiveServer } from "./helpers/live_server.ts";
 
@@ -200,13 +201,7 @@ liveTest("an answer recorded without a transcript is transcribed on the server",
     const audio = await makeLiveWebm(pool, { seconds: 3, video: false, audio: true });
     const { id, token } = await server.user("milo");
     // The finalizer evaluates on behalf of the answer's owner (the encoder's fair share).
-    const owners: (string | undefined)[] = [];
-    const engine = server.deps.engine;
-    const evaluate = engine.evaluateAnswer.bind(engine);
-    engine.evaluateAnswer = (question, text, owner) => {
-      owners.push(owner);
-      return evaluate(question, text, owner);
-    };
+    const owners = recordEvaluationOwners(server.deps.engine);
     const started = await startInterview(server, token, {
       interview_name: "Spoken",
       question_count: 1,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dbTest, setupApp, type TestApp } from "./helpers/app.ts";
+import { dbTest, recordEvaluationOwners, setupApp, type TestApp } from "./helpers/app.ts";
 import { makeDocx, makePdf } from "./fixtures/documents.ts";
 import { ORIGINAL_QUESTION_ANSWER_FIELDS } from "./fixtures/contract.ts";
 
@@ -495,13 +495,7 @@ dbTest(
     const t = await setupApp();
     const jane = await t.user("jane");
     await uploadDocuments(t, jane.token);
-    const owners: (string | undefined)[] = [];
-    const engine = t.deps.engine;
-    const evaluate = engine.evaluateAnswer.bind(engine);
-    engine.evaluateAnswer = (question, text, owner) => {
-      owners.push(owner);
-      return evaluate(question, text, owner);
-    };
+    const owners = recordEvaluationOwners(t.deps.engine);
     const interview = await start(t, jane.token);
     const response = await answer(t, jane.token, interview.interview_id, 1, VAGUE_ANSWER);
     assert.equal(response.status, 200, await response.clone().text());

@@ -13,6 +13,7 @@ import { createPasswordHasher, type PasswordHasher } from "../../auth/passwords.
 import { createTokenService } from "../../auth/tokens.ts";
 import { createAccount } from "../../auth/accounts.ts";
 import { createEngine } from "../../ai/index.ts";
+import type { InterviewEngine } from "../../ai/engine.ts";
 import type { UserType } from "../../db/schema.ts";
 import { setLogLevel } from "../../log.ts";
 import { createMetrics } from "../../metrics.ts";
@@ -132,4 +133,18 @@ export async function setupStorageApp(env: Record<string, string> = {}): Promise
 /** `Deno.test` for tests that use the shared database and password workers, which outlive one test. */
 export function dbTest(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+/**
+ * Records the `owner` of every answer the engine evaluates from now on (the
+ * engine still evaluates them), in order.
+ */
+export function recordEvaluationOwners(engine: InterviewEngine): (string | undefined)[] {
+  const owners: (string | undefined)[] = [];
+  const evaluate = engine.evaluateAnswer.bind(engine);
+  engine.evaluateAnswer = (question, text, owner) => {
+    owners.push(owner);
+    return evaluate(question, text, owner);
+  };
+  return owners;
 }
