@@ -1,38 +1,10 @@
 import assert from "node:assert/strict";
 import { askedPart, readMeaning } from "../ai/answer_meaning.ts";
 import { scoreAnswer } from "../ai/answer_scorer.ts";
-import type { QuestionToEvaluate } from "../ai/engine.ts";
 import { OfflineEngine } from "../ai/offline_engine.ts";
-import { REASON_POINT, RESULT_POINT } from "../ai/question_templates.ts";
+import { EXPERTS, NAIL_SURGERY } from "./fixtures/meaning.ts";
 import { OFF_TOPIC_ANSWERS } from "./fixtures/ai_quality/off_topic_answers.ts";
 import { UNSEEN_ROLES_6 } from "./fixtures/ai_quality/unseen_roles_6.ts";
-
-/** Duties put as the planner asks them, with an expert's answer in the trade's own words. */
-const EXPERTS = [
-  {
-    question: "The role asks you to perform nail surgery under local anaesthetic. " +
-      "How do you approach this in practice?",
-    answer: "For an ingrown toenail I ring-block the toe with lidocaine, wait for it to take, " +
-      "put a tourniquet on and cut away the offending side of the nail plate. Then phenol goes " +
-      "on the matrix for three rounds of thirty seconds, I release the tourniquet, dress it and " +
-      "see them again in three days.",
-  },
-  {
-    question: "The role asks you to prepare the display counter each morning and rotate stock. " +
-      "Tell me about a specific time you did this.",
-    answer:
-      "I check the chiller reads under five degrees, then lay the trays oldest first at the " +
-      "front, raw chicken on its own shelf below the cooked meats. Mince that is turning brown " +
-      "goes into sausages that day instead of the bin.",
-  },
-  {
-    question: "The role asks you to prepare month-end bank reconciliations and accruals. " +
-      "Walk me through the steps you take.",
-    answer: "The bank reconciliations and the accruals were waiting for the last invoices, so I " +
-      "moved the accruals to estimates on day one, set up daily bank feeds and had the " +
-      "intercompany recharges agreed the week before. The ledgers were locked on day four.",
-  },
-];
 
 const HOLIDAY = "Last weekend I took my kids to the zoo. We watched the penguins being fed, had " +
   "ice cream by the lake and got home just before the rain started.";
@@ -76,20 +48,6 @@ Deno.test("a blank answer means nothing and does not fail the encoder", async ()
   assert.equal(blank.related, false);
   assert.equal(blank.stockShare, 0);
 });
-
-const NAIL_SURGERY: QuestionToEvaluate = {
-  text: "The role asks you to perform nail surgery under local anaesthetic. " +
-    "How do you approach this in practice?",
-  topic: "Nail surgery",
-  kind: "experience",
-  referenceAnswer: "",
-  keyPoints: [
-    { point: "covers nail surgery", keywords: ["nail surgery"], weight: 3 },
-    { point: "relates it to local anaesthetic", keywords: ["local anaesthetic"], weight: 1 },
-    REASON_POINT,
-    RESULT_POINT,
-  ],
-};
 
 const OFF_SUBJECT = /does not address the subject/;
 
